@@ -1,0 +1,47 @@
+"""The Python API: ``extract(text)`` and ``extract_file(path)``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .document import Document
+from .extractor import Extractor
+from .figure import Figure
+from .reading import DEFAULT_MAX_BYTES, InputError, read_document
+
+_default: Extractor | None = None
+
+
+def default_extractor() -> Extractor:
+    """The process-wide extractor with the built-in rules, built on first use."""
+    global _default
+    if _default is None:
+        _default = Extractor()
+    return _default
+
+
+def extract(text: str, extractor: Extractor | None = None) -> list[Figure]:
+    """Every figure in ``text``; offsets index ``text`` itself."""
+    return (extractor or default_extractor()).extract(text)
+
+
+def extract_file(path: str | Path, extractor: Extractor | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> Document:
+    """Read, decode and extract one file. Never raises for bad input: a file that
+    cannot be read gives a ``Document`` with ``error`` set and no figures."""
+    source = str(path) if source is None else source
+    try:
+        text, encoding = read_document(str(path), max_bytes)
+    except InputError as e:
+        return Document(source, error={"type": e.type, "message": e.message})
+    return extract_document(text, source, encoding, extractor)
+
+
+def extract_document(text: str, source: str, encoding: str | None = None,
+                     extractor: Extractor | None = None) -> Document:
+    ex = extractor or default_extractor()
+    figures = ex.extract(text)
+    doc = Document(source, figures, encoding)
+    if ex.problems:
+        doc.error = {"type": "rule_timeout",
+                     "message": "; ".join(str(p) for p in ex.problems)}
+    return doc

@@ -1,0 +1,153 @@
+"""Running the rules over normalised text: every place a rule matches.
+
+A rule's regex marks its parts with named groups, which this module turns into
+numbers and units:
+
+``num`` the number (or ``value:`` in the rule) · ``num2`` the upper bound of a
+range · ``den`` a fraction's whole · ``unit`` the unit or currency (mapped by
+``unit_map``) · ``per`` the "per" unit of ``15.000 đồng/kg`` · ``qual`` a
+qualifier word · ``noun`` where the noun starts (with ``noun: after``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from .numbers import NumberParser, ParsedNumber
+from .rules import Rule, RuleSet
+
+
+@dataclass
+class Candidate:
+    rule: Rule
+    kind: str
+    start: int
+    end: int
+    core: tuple[int, int]         # the span of the number(s): what exclusions test
+    value: Decimal
+    upper: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    noun_start: int | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class RuleTimeout(Exception):
+    """A rule's regex ran past the time limit on one text."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        super().__init__(f"{rule.where} {rule.id}: pattern timed out")
+
+
+class CandidateFinder:
+    def __init__(self, rules: RuleSet, numbers: NumberParser):
+        self.rules = rules
+        self.numbers = numbers
+
+    def exclusions(self, text: str, problems: list) -> list[tuple[int, int]]:
+        spans = []
+        for rule in self.rules.exclusions:
+            for m in self._matches(rule, text, problems):
+                spans.append(m.span())
+        return spans
+
+    def candidates(self, text: str, problems: list) -> list[Candidate]:
+        out: list[Candidate] = []
+        for rule in self.rules.rules:
+            for m in self._matches(rule, text, problems):
+                out.extend(self._build(rule, m))
+        return out
+
+    def _matches(self, rule: Rule, text: str, problems: list):
+        try:
+            return list(rule.compiled.finditer(text, timeout=self.rules.timeout))
+        except TimeoutError:
+            problems.append(RuleTimeout(rule))
+            return []
+
+    # ----------------------------------------------------------------- building
+    def _number(self, m, group: str) -> ParsedNumber | None:
+        if group not in m.re.groupindex or m.group(group) is None:
+            return None
+        return self.numbers.parse(m.group(group))
+
+    def _build(self, rule: Rule, m) -> list[Candidate]:
+        try:
+            num = self._number(m, "num")
+            num2 = self._number(m, "num2")
+            den = self._number(m, "den")
+        except ValueError:
+            return []
+        if rule.value is not None:
+            value = Decimal(str(rule.value))
+            if num is not None:
+                value *= num.value
+        elif num is not None:
+            value = num.value
+        else:
+            return []
+        upper = num2.value if num2 is not None else None
+        if num is not None and num2 is not None and num.scale is None and num2.scale is not None:
+            value *= num2.scale                      # 10-11 triệu: the bare first takes the scale
+        unit, factor = self._unit(rule, m)
+        if factor != 1:
+            value *= factor
+            upper = upper * factor if upper is not None else None
+        qualifier = rule.qualifier
+        if qualifier is None and _has(m, "qual"):
+            qualifier = self.rules.lookup("qualifier_before", m.group("qual"))
+        groups = [g for g in ("num", "num2", "den") if _has(m, g)]
+        core = (min(m.start(g) for g in groups), max(m.end(g) for g in groups)) if groups else m.span()
+        noun_start = None
+        if rule.noun == "after":
+            noun_start = m.start("noun") if _has(m, "noun") else m.end()
+        cand = Candidate(rule, rule.kind, m.start(), m.end(), core, value, upper,
+                         unit=unit, qualifier=qualifier, noun_start=noun_start)
+        if rule.kind == "fraction":
+            if den is None and rule.denominator is not None:
+                den = ParsedNumber(Decimal(str(rule.denominator)), None, False)
+            if den is None or den.value == 0 or value > den.value:
+                return []
+            cand.numerator, cand.denominator = value, den.value
+            cand.value = value / den.value
+        if rule.split and num2 is not None:
+            # a change "từ 4,8% lên 5,3%": two figures, the first taking the second's unit
+            first = replace(cand, end=m.end("num"), core=m.span("num"), upper=None, noun_start=None)
+            second = replace(cand, start=m.start("num2"), core=m.span("num2"), value=num2.value * factor,
+                             upper=None)
+            return [first, second]
+        return [cand]
+
+    def _unit(self, rule: Rule, m) -> tuple[str | None, Decimal]:
+        unit, factor = rule.unit, Decimal(1)
+        if _has(m, "unit"):
+            surface = m.group("unit")
+            found = self.rules.lookup(rule.unit_map, surface) if rule.unit_map else None
+            if isinstance(found, dict):
+                unit = found.get("code")
+                factor = Decimal(str(found.get("factor", 1)))
+            elif found is not None:
+                unit = str(found)
+            elif unit is None:
+                unit = " ".join(surface.split())
+        elif rule.unit_map and _has(m, "noun"):
+            # a classifier leading the noun is the unit of a count: 148 buổi đối thoại
+            first = m.group("noun").split()[0]
+            found = self.rules.lookup(rule.unit_map, first)
+            unit = found if isinstance(found, str) else unit
+        if _has(m, "per"):
+            surface = " ".join(m.group("per").split())
+            per = self.rules.lookup(rule.per_map, surface) if rule.per_map else None
+            per = per if isinstance(per, str) else surface
+            unit = f"{unit}/{per}" if unit else per
+        return unit, factor
+
+
+def _has(m, group: str) -> bool:
+    return group in m.re.groupindex and m.group(group) is not None

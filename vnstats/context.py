@@ -1,0 +1,97 @@
+"""Turning resolved candidates into Figures: noun, qualifier, sentence, offsets.
+
+The noun is what follows the number, as segmented by underthesea, up to the
+first word that cannot belong to a noun phrase (``noun_stops`` in nouns.yaml),
+clause punctuation, or ``noun_max_words`` words. Only that short stretch is
+segmented, never the article.
+"""
+from __future__ import annotations
+
+import regex
+
+from .candidates import Candidate
+from .figure import Figure
+from .normalize import OffsetMap
+from .numbers import as_json_number
+from .rules import RuleSet
+from .segment import Segmenter
+from .sentences import SentenceIndex
+
+_STRETCH = 60          # characters of text a noun is looked for in
+
+
+class ContextBuilder:
+    def __init__(self, rules: RuleSet, segmenter: Segmenter | None = None):
+        self.rules = rules
+        self.segmenter = segmenter or Segmenter()
+        self.max_words = int(rules.settings.get("noun_max_words", 3))
+        self._clause_end = regex.compile(rules.expand("{clause_end}"))
+        self._qual_before = regex.compile(
+            r"(?:^|(?<=[^\w]))(?P<q>{})\s*$".format(rules.expand("{qualifier_before}")),
+            regex.IGNORECASE)
+        self._qual_after = regex.compile(
+            r"^\s*(?P<q>{})(?!\w)".format(rules.expand("{qualifier_after}")), regex.IGNORECASE)
+
+    def figures(self, original: str, text: str, omap: OffsetMap,
+                candidates: list[Candidate]) -> list[Figure]:
+        sentences = SentenceIndex(text)
+        out = []
+        for c in candidates:
+            end, noun = c.end, None
+            if c.noun_start is not None:
+                noun_span = self._noun(text, c.noun_start)
+                if noun_span:
+                    end = max(end, noun_span[1])
+                    s, e = omap.span(*noun_span)
+                    noun = original[s:e]
+            start, stop = omap.span(c.start, end)
+            s_start, s_end = omap.span(*sentences.span(c.start))
+            out.append(Figure(
+                kind=c.kind,
+                text=original[start:stop],
+                start=start,
+                end=stop,
+                value=_num(c.value),
+                upper=_num(c.upper),
+                numerator=_num(c.numerator),
+                denominator=_num(c.denominator),
+                unit=c.unit,
+                noun=noun,
+                qualifier=c.qualifier or self._qualifier(text, c.start, end),
+                sentence=original[s_start:s_end],
+                rule=c.rule.id,
+            ))
+        return out
+
+    def _noun(self, text: str, start: int) -> tuple[int, int] | None:
+        stop = min(len(text), start + _STRETCH)
+        m = self._clause_end.search(text, start, stop)
+        if m:
+            stop = m.start()
+        stretch = text[start:stop]
+        if not stretch.strip():
+            return None
+        words = []
+        for s, e in self.segmenter.words(stretch):
+            word = stretch[s:e]
+            if not any(ch.isalpha() for ch in word) or self.rules.lookup("noun_stops", word, False):
+                break
+            words.append((s, e))
+            if len(words) >= self.max_words:
+                break
+        if not words:
+            return None
+        return start + words[0][0], start + words[-1][1]
+
+    def _qualifier(self, text: str, start: int, end: int) -> str | None:
+        m = self._qual_before.search(text, max(0, start - 30), start)
+        if m:
+            return self.rules.lookup("qualifier_before", m.group("q"))
+        m = self._qual_after.match(text, end, min(len(text), end + 30))
+        if m:
+            return self.rules.lookup("qualifier_after", m.group("q"))
+        return None
+
+
+def _num(d):
+    return None if d is None else as_json_number(d)

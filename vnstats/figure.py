@@ -1,0 +1,25 @@
+"""The ``Figure``: one statistic found in a text, as SPEC section 3 prints it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass
+class Figure:
+    kind: str
+    text: str
+    start: int
+    end: int
+    value: int | float
+    upper: int | float | None = None
+    numerator: int | float | None = None
+    denominator: int | float | None = None
+    unit: str | None = None
+    noun: str | None = None
+    qualifier: str | None = None
+    sentence: str | None = None
+    rule: str | None = None
+
+    def to_dict(self) -> dict:
+        """All keys, always, in a stable order (``null`` where one does not apply)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,0 +1,40 @@
+"""The one place where overlapping matches are settled.
+
+1. A not-a-figure match (date, period, identifier …) that touches a candidate's
+   number wins: the candidate goes.
+2. Of candidates that overlap, the longest wins; at equal length the rule
+   with the higher priority (multiplier > fraction > money > percent >
+   quantity > count by default); then the earlier one.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from .candidates import Candidate
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def resolve(candidates: list[Candidate], excluded: list[tuple[int, int]]) -> list[Candidate]:
+    excluded = sorted(excluded)
+    starts = [s for s, _ in excluded]
+    longest = max((e - s for s, e in excluded), default=0)
+
+    def is_excluded(core: tuple[int, int]) -> bool:
+        i = bisect_left(starts, core[0] - longest)
+        while i < len(excluded) and excluded[i][0] < core[1]:
+            if _overlaps(excluded[i], core):
+                return True
+            i += 1
+        return False
+
+    alive = [c for c in candidates if not is_excluded(c.core)]
+    alive.sort(key=lambda c: (-c.length, -c.rule.priority, c.start))
+    taken: list[Candidate] = []
+    for c in alive:
+        if not any(_overlaps((c.start, c.end), (t.start, t.end)) for t in taken):
+            taken.append(c)
+    taken.sort(key=lambda c: c.start)
+    return taken

@@ -1,0 +1,325 @@
+"""Loading the YAML rule files into compiled rules.
+
+A rule file may hold:
+
+``settings``      culture settings (decimal mark, regex timeout …)
+``dictionaries``  word → value tables; each is also a block of the same name
+                  that matches any of its words
+``blocks``        named regex pieces, used as ``{name}`` in any pattern of any file
+``kind``          the default kind of the file's rules
+``exclude``       true for files whose rules mark what is *not* a figure
+``rules``         the rules: ``id``, ``pattern``, options and ``examples``
+``examples``      file-level examples, typically texts that must give nothing
+
+Everything is read with ``yaml.safe_load``; every problem is raised as a
+``RuleError`` whose message names the file, the line and the rule.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import regex
+import yaml
+
+from .normalize import Normalizer
+
+KINDS = ("count", "percent", "fraction", "money", "quantity", "multiplier")
+FILE_KEYS = {"settings", "dictionaries", "blocks", "kind", "exclude", "rules", "examples"}
+RULE_KEYS = {
+    "id", "pattern", "kind", "priority", "noun", "value", "unit", "unit_map",
+    "per_map", "qualifier", "examples", "split", "description", "denominator",
+}
+NOUN_MODES = {"after", "none"}
+_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+DEFAULT_TIMEOUT = 1.0
+
+
+class RuleError(Exception):
+    """A problem in a rule file, reported in one line: ``file:line rule: problem``."""
+
+    def __init__(self, file: str | Path, line: int | None, rule: str | None, problem: str):
+        self.file, self.line, self.rule, self.problem = str(file), line, rule, problem
+        where = f"{file}:{line}" if line else str(file)
+        super().__init__(f"{where}{' ' + rule if rule else ''}: {problem}")
+
+
+@dataclass
+class Example:
+    """A text and the figures the whole rule set must find in it."""
+
+    text: str
+    figures: list[dict[str, Any]]
+    file: str
+    line: int | None
+    rule_id: str | None = None
+
+
+@dataclass
+class Rule:
+    id: str
+    kind: str | None          # None for exclusion rules
+    pattern: str              # with every {block} expanded
+    file: str
+    line: int | None
+    exclude: bool = False
+    priority: int = 0
+    noun: str = "none"
+    value: float | None = None
+    unit: str | None = None
+    unit_map: str | None = None
+    per_map: str | None = None
+    qualifier: str | None = None
+    split: bool = False
+    denominator: float | None = None
+    examples: list[Example] = field(default_factory=list)
+    compiled: Any = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+DEFAULT_PRIORITY = {"multiplier": 50, "fraction": 40, "money": 35, "percent": 30,
+                    "quantity": 20, "count": 10}
+
+
+def _line_index(text: str) -> dict[tuple, int]:
+    """Line numbers (1-based) of mapping items, keyed by their path in the document."""
+    lines: dict[tuple, int] = {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+
+    def walk(node, path):
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                walk(v, path + (k.value,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, path + (i,))
+
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def _surface_regex(word: str) -> str:
+    """A dictionary word as a regex: literal, any run of spaces for a space."""
+    return r"\s+".join(regex.escape(part) for part in word.split())
+
+
+class RuleSet:
+    """All rules, blocks and dictionaries of a set of YAML files, compiled."""
+
+    def __init__(self):
+        self.settings: dict[str, Any] = {}
+        self.blocks: dict[str, tuple[str, str, int | None]] = {}   # name -> (regex, file, line)
+        self.dictionaries: dict[str, dict[str, Any]] = {}
+        self._lookup: dict[str, dict[str, Any]] = {}
+        self.rules: list[Rule] = []          # figure rules, in load order
+        self.exclusions: list[Rule] = []
+        self.examples: list[Example] = []    # file-level examples
+        self.files: list[str] = []
+        self.normalizer = Normalizer({})
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, paths: Iterable[str | Path]) -> "RuleSet":
+        """Load rule files (or folders of ``*.yaml``); later files override earlier ids."""
+        rs = cls()
+        raw = []
+        for path in _expand(paths):
+            raw.append(rs._read(path))
+        # spelling first: every word and pattern is respelt with it
+        for path, data, lines in raw:
+            rs.settings.update(data.get("settings") or {})
+            for name, table in (data.get("dictionaries") or {}).items():
+                rs._add_dictionary(path, lines, name, table)
+        respell = rs.dictionaries.get("respell", {})
+        rs.normalizer = Normalizer(respell, str(rs.settings.get("respell_not_after", "")))
+        rs._rebuild_dictionaries()
+        for path, data, lines in raw:
+            for name, pattern in (data.get("blocks") or {}).items():
+                if not isinstance(pattern, str):
+                    raise RuleError(path, lines.get(("blocks", name)), name, "a block must be a string")
+                rs.blocks[name] = (rs.normalizer.respell(pattern), str(path), lines.get(("blocks", name)))
+        by_id: dict[str, Rule] = {}
+        for path, data, lines in raw:
+            for rule in rs._rules_of(path, data, lines):
+                by_id.pop(rule.id, None)   # an override moves to the end
+                by_id[rule.id] = rule
+            rs.examples.extend(rs._examples(path, data.get("examples"), lines, ("examples",), None))
+        for rule in by_id.values():
+            rule.pattern = rs.expand(rule.pattern, rule)
+            rule.compiled = rs.compile(rule.pattern, rule)
+            (rs.exclusions if rule.exclude else rs.rules).append(rule)
+        return rs
+
+    def _read(self, path: Path):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise RuleError(path, None, None, f"cannot read: {e}") from None
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = mark.line + 1 if mark else None
+            problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+            raise RuleError(path, line, None, f"not valid YAML: {problem}") from None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise RuleError(path, 1, None, "a rule file must be a mapping")
+        unknown = set(data) - FILE_KEYS
+        if unknown:
+            raise RuleError(path, None, None, f"unknown key(s) {sorted(unknown)}; "
+                            f"expected some of {sorted(FILE_KEYS)}")
+        self.files.append(str(path))
+        return path, data, _line_index(text)
+
+    def _add_dictionary(self, path, lines, name, table):
+        if isinstance(table, list):          # a word list: every word maps to True
+            table = {w: True for w in table}
+        if not isinstance(table, dict):
+            raise RuleError(path, lines.get(("dictionaries", name)), name,
+                            "a dictionary must map words to values")
+        self.dictionaries.setdefault(name, {}).update({str(k): v for k, v in table.items()})
+
+    def _rebuild_dictionaries(self):
+        respell = self.normalizer.respell
+        for name, table in list(self.dictionaries.items()):
+            table = {respell(k): v for k, v in table.items()}
+            self.dictionaries[name] = table
+            self._lookup[name] = {_key(k): v for k, v in table.items()}
+
+    def _rules_of(self, path, data, lines):
+        file_kind = data.get("kind")
+        exclude = bool(data.get("exclude", False))
+        rules = data.get("rules") or []
+        if not isinstance(rules, list):
+            raise RuleError(path, lines.get(("rules",)), None, "'rules' must be a list")
+        for i, spec in enumerate(rules):
+            line = lines.get(("rules", i))
+            if not isinstance(spec, dict):
+                raise RuleError(path, line, None, "a rule must be a mapping")
+            rid = spec.get("id")
+            if not rid or not isinstance(rid, str):
+                raise RuleError(path, line, None, "a rule needs an 'id'")
+            unknown = set(spec) - RULE_KEYS
+            if unknown:
+                raise RuleError(path, line, rid, f"unknown key(s) {sorted(unknown)}")
+            if not isinstance(spec.get("pattern"), str):
+                raise RuleError(path, line, rid, "a rule needs a 'pattern' string")
+            kind = None if exclude else spec.get("kind", file_kind)
+            if not exclude and kind not in KINDS:
+                raise RuleError(path, line, rid, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+            noun = spec.get("noun", "after" if kind in ("count", "fraction") else "none")
+            if noun not in NOUN_MODES:
+                raise RuleError(path, line, rid, f"noun must be one of {sorted(NOUN_MODES)}")
+            for key in ("unit_map", "per_map"):
+                if spec.get(key) and spec[key] not in self.dictionaries:
+                    raise RuleError(path, line, rid, f"{key}: no dictionary named {spec[key]!r}")
+            rule = Rule(
+                id=rid, kind=kind, pattern=self.normalizer.respell(spec["pattern"]),
+                file=str(path), line=line, exclude=exclude,
+                priority=int(spec.get("priority", DEFAULT_PRIORITY.get(kind, 0))),
+                noun=noun, value=spec.get("value"), unit=spec.get("unit"),
+                unit_map=spec.get("unit_map"), per_map=spec.get("per_map"),
+                qualifier=spec.get("qualifier"), split=bool(spec.get("split", False)),
+                denominator=spec.get("denominator"),
+            )
+            rule.examples = self._examples(path, spec.get("examples"), lines, ("rules", i, "examples"), rid)
+            yield rule
+
+    def _examples(self, path, items, lines, at, rule_id):
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            raise RuleError(path, lines.get(at), rule_id, "'examples' must be a list")
+        out = []
+        for j, ex in enumerate(items):
+            line = lines.get(at + (j,))
+            if not isinstance(ex, dict) or not isinstance(ex.get("text"), str):
+                raise RuleError(path, line, rule_id, "an example needs a 'text' string")
+            figs = ex.get("figures", [])
+            if not isinstance(figs, list) or not all(isinstance(f, dict) for f in figs):
+                raise RuleError(path, line, rule_id, "an example's 'figures' must be a list of mappings")
+            out.append(Example(ex["text"], figs, str(path), line, rule_id))
+        return out
+
+    # --------------------------------------------------------------- patterns
+    def expand(self, pattern: str, rule: Rule | None = None, _seen: tuple = ()) -> str:
+        """Replace every ``{name}`` by its block (or dictionary alternation)."""
+
+        def sub(m):
+            name = m.group(1)
+            if name in _seen:
+                raise RuleError(rule.file if rule else "?", rule.line if rule else None,
+                                rule.id if rule else name, f"block {name!r} refers to itself")
+            if name in self.blocks:
+                return "(?:" + self.expand(self.blocks[name][0], rule, _seen + (name,)) + ")"
+            if name in self.dictionaries:
+                words = sorted(self.dictionaries[name], key=len, reverse=True)
+                return "(?:" + "|".join(_surface_regex(w) for w in words) + ")"
+            raise RuleError(rule.file if rule else "?", rule.line if rule else None,
+                            rule.id if rule else None, f"unknown block {{{name}}}")
+
+        return _REF.sub(sub, pattern)
+
+    def compile(self, pattern: str, rule: Rule | None = None):
+        try:
+            return regex.compile(pattern, regex.IGNORECASE)
+        except regex.error as e:
+            raise RuleError(rule.file if rule else "?", rule.line if rule else None,
+                            rule.id if rule else None, f"bad pattern: {e}") from None
+
+    def block(self, name: str):
+        """A compiled block or dictionary alternation, for the engine's own use."""
+        return self.compile(self.expand("{" + name + "}"))
+
+    def lookup(self, dictionary: str, surface: str, default=None):
+        """The value of ``surface`` in a dictionary, ignoring case and spacing."""
+        return self._lookup.get(dictionary, {}).get(_key(surface), default)
+
+    @property
+    def timeout(self) -> float:
+        return float(self.settings.get("regex_timeout", DEFAULT_TIMEOUT))
+
+    def all_examples(self) -> list[Example]:
+        out = list(self.examples)
+        for rule in self.rules + self.exclusions:
+            out.extend(rule.examples)
+        return out
+
+
+def _key(surface: str) -> str:
+    return " ".join(surface.lower().split())
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml")))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise RuleError(p, None, None, "no such rule file or folder")
+    return out
+
+
+def builtin_patterns_dir() -> Path:
+    """The shipped ``patterns/`` folder: inside the package when installed,
+    beside it in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "patterns", here.parent / "patterns"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleError(here / "patterns", None, None, "the built-in rule files are missing")

@@ -1,0 +1,43 @@
+"""The sentence each figure stands in, found with underthesea's sentence splitter.
+
+Only paragraphs that hold a figure are split, each once.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+
+class SentenceIndex:
+    def __init__(self, text: str):
+        self.text = text
+        self._paragraphs: dict[int, list[tuple[int, int]]] = {}
+
+    def span(self, pos: int) -> tuple[int, int]:
+        """``[start, end)`` of the sentence holding offset ``pos``."""
+        text = self.text
+        p_start = text.rfind("\n", 0, pos) + 1
+        spans = self._paragraphs.get(p_start)
+        if spans is None:
+            p_end = text.find("\n", pos)
+            p_end = len(text) if p_end < 0 else p_end
+            spans = self._paragraphs[p_start] = _split(text, p_start, p_end)
+        i = bisect_right([s for s, _ in spans], pos) - 1
+        if i < 0:
+            return spans[0] if spans else (p_start, p_start)
+        return spans[i]
+
+
+def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    from underthesea import sent_tokenize
+
+    paragraph = text[start:end]
+    spans, pos = [], 0
+    for sentence in sent_tokenize(paragraph):
+        i = paragraph.find(sentence, pos)
+        if i < 0:
+            continue
+        spans.append((start + i, start + i + len(sentence)))
+        pos = i + len(sentence)
+    if not spans:
+        spans.append((start, end))
+    return spans
