@@ -118,7 +118,7 @@ class CandidateFinder:
             cand.value = value / den.value
         if rule.split and num2 is not None:
             # a change "từ 4,8% lên 5,3%": two figures, the first taking the second's unit
-            first = replace(cand, end=m.end("num"), core=m.span("num"), upper=None, noun_start=None)
+            first = replace(cand, start=m.start("num"), end=m.end("num"), core=m.span("num"), upper=None, noun_start=None)
             second = replace(cand, start=m.start("num2"), core=m.span("num2"), value=num2.value * factor,
                              upper=None)
             return [first, second]

@@ -30,7 +30,7 @@ class ContextBuilder:
             r"(?:^|(?<=[^\w]))(?P<q>{})\s*$".format(rules.expand("{qualifier_before}")),
             regex.IGNORECASE)
         self._qual_after = regex.compile(
-            r"^\s*(?P<q>{})(?!\w)".format(rules.expand("{qualifier_after}")), regex.IGNORECASE)
+            r"\s*(?P<q>{})(?!\w)".format(rules.expand("{qualifier_after}")), regex.IGNORECASE)
 
     def figures(self, original: str, text: str, omap: OffsetMap,
                 candidates: list[Candidate]) -> list[Figure]:
