@@ -4,7 +4,8 @@ A rule's regex marks its parts with named groups, which this module turns into
 numbers and units:
 
 ``num`` the number (or ``value:`` in the rule) · ``num2`` the upper bound of a
-range · ``den`` a fraction's whole · ``unit`` the unit or currency (mapped by
+range · ``item`` (repeated) the earlier numbers of a list that share the last
+one's unit · ``den`` a fraction's whole · ``unit`` the unit or currency (mapped by
 ``unit_map``) · ``per`` the "per" unit of ``15.000 đồng/kg`` · ``qual`` a
 qualifier word · ``noun`` where the noun starts (with ``noun: after``).
 """
@@ -116,6 +117,8 @@ class CandidateFinder:
                 return []
             cand.numerator, cand.denominator = value, den.value
             cand.value = value / den.value
+        if "item" in m.re.groupindex and m.captures("item"):
+            return self._list(cand, m, num, factor)
         if rule.split and num2 is not None:
             # a change "từ 4,8% lên 5,3%": two figures, the first taking the second's unit
             first = replace(cand, start=m.start("num"), end=m.end("num"), core=m.span("num"), upper=None, noun_start=None)
@@ -123,6 +126,21 @@ class CandidateFinder:
                              upper=None)
             return [first, second]
         return [cand]
+
+    def _list(self, last: Candidate, m, num: ParsedNumber, factor: Decimal) -> list[Candidate]:
+        """A list sharing one unit, "30, 50 và 70% chi phí": every item is a figure
+        of the last one's kind and unit (a bare item takes the last one's scale)."""
+        out = []
+        for (s, e), text in zip(m.spans("item"), m.captures("item")):
+            try:
+                item = self.numbers.parse(text)
+            except ValueError:
+                continue
+            value = item.value * (num.scale if item.scale is None and num.scale else 1) * factor
+            out.append(replace(last, start=s, end=e, core=(s, e), value=value, upper=None,
+                               qualifier=None, noun_start=None))
+        out.append(replace(last, start=m.start("num"), core=m.span("num")))
+        return out
 
     def _unit(self, rule: Rule, m) -> tuple[str | None, Decimal]:
         unit, factor = rule.unit, Decimal(1)

@@ -274,7 +274,7 @@ class RuleSet:
 
     def compile(self, pattern: str, rule: Rule | None = None):
         try:
-            return regex.compile(pattern, regex.IGNORECASE)
+            return regex.compile(single_line(pattern), regex.IGNORECASE | regex.MULTILINE)
         except regex.error as e:
             raise RuleError(rule.file if rule else "?", rule.line if rule else None,
                             rule.id if rule else None, f"bad pattern: {e}") from None
@@ -296,6 +296,41 @@ class RuleSet:
         for rule in self.rules + self.exclusions:
             out.extend(rule.examples)
         return out
+
+
+_HORIZONTAL_SPACE = r" \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+
+
+def single_line(pattern: str) -> str:
+    """Make ``\\s`` in a pattern match spaces but not line breaks: a figure never
+    spans two lines (a headline's last number is not the first word's count)."""
+    out, i, in_class, n = [], 0, False, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            pair = pattern[i:i + 2]
+            if pair == r"\s":
+                out.append(_HORIZONTAL_SPACE if in_class else f"[{_HORIZONTAL_SPACE}]")
+            else:
+                out.append(pair)
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+            out.append(ch)
+            if pattern[i + 1:i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1:i + 2] == "]":      # a literal ] first in the class
+                out.append("]")
+                i += 1
+        elif ch == "]" and in_class:
+            in_class = False
+            out.append(ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _key(surface: str) -> str:
