@@ -32,10 +32,12 @@ class Candidate:
     unit: str | None = None
     qualifier: str | None = None
     noun_start: int | None = None
+    group: tuple[int, int] = (0, 0)   # the whole rule match (a list's items share it)
 
     @property
     def length(self) -> int:
-        return self.end - self.start
+        """The length of the reading this candidate belongs to (its whole match)."""
+        return self.group[1] - self.group[0]
 
 
 class RuleTimeout(Exception):
@@ -109,7 +111,7 @@ class CandidateFinder:
         if rule.noun == "after":
             noun_start = m.start("noun") if _has(m, "noun") else m.end()
         cand = Candidate(rule, rule.kind, m.start(), m.end(), core, value, upper,
-                         unit=unit, qualifier=qualifier, noun_start=noun_start)
+                         unit=unit, qualifier=qualifier, noun_start=noun_start, group=m.span())
         if rule.kind == "fraction":
             if den is None and rule.denominator is not None:
                 den = ParsedNumber(Decimal(str(rule.denominator)), None, False)

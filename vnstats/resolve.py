@@ -2,9 +2,11 @@
 
 1. A not-a-figure match (date, period, identifier …) that touches a candidate's
    number wins: the candidate goes.
-2. Of candidates that overlap, the longest wins; at equal length the rule
-   with the higher priority (multiplier > fraction > money > percent >
-   quantity > count by default); then the earlier one.
+2. Of candidates that read the very same number, the rule with the higher
+   priority wins (multiplier > fraction > money > percent > quantity > count
+   by default): ``42.300 tỷ thu`` is money, not a count of "thu".
+3. Of candidates that still overlap, the longest reading wins (a list or a
+   range as a whole), then the higher priority, then the earlier one.
 """
 from __future__ import annotations
 
@@ -31,6 +33,12 @@ def resolve(candidates: list[Candidate], excluded: list[tuple[int, int]]) -> lis
         return False
 
     alive = [c for c in candidates if not is_excluded(c.core)]
+    best: dict[tuple[int, int], Candidate] = {}
+    for c in alive:
+        held = best.get(c.core)
+        if held is None or (c.rule.priority, c.length) > (held.rule.priority, held.length):
+            best[c.core] = c
+    alive = list(best.values())
     alive.sort(key=lambda c: (-c.length, -c.rule.priority, c.start))
     taken: list[Candidate] = []
     for c in alive:
