@@ -71,3 +71,9 @@ def _render(doc: Document, pretty: bool) -> str:
     if pretty:
         return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2) + "\n"
     return json.dumps(doc.to_dict(), ensure_ascii=False) + "\n"
+
+
+# `vnstats rules` and `vnstats schema` live in their own modules.
+from .rules_cli import register  # noqa: E402
+
+register(main)

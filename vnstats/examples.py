@@ -35,6 +35,8 @@ def _same(expected, got) -> bool:
 def check_example(extractor: Extractor, example: Example) -> str | None:
     """``None`` if the example holds, else what went wrong, in one line."""
     figures = [f.to_dict() for f in extractor.extract(example.text)]
+    if extractor.problems:
+        return "a rule timed out: " + "; ".join(str(p) for p in extractor.problems)
     expected = example.figures
     if len(figures) != len(expected):
         got = ", ".join(f"{f['kind']} {f['value']} {f['text']!r} ({f['rule']})" for f in figures) or "nothing"
@@ -45,9 +47,9 @@ def check_example(extractor: Extractor, example: Example) -> str | None:
             want["rule"] = example.rule_id
         for key, value in want.items():
             if key not in fig:
-                return f"figure {i}: no field {key!r}"
+                return f"expected a field {key!r} in figure {i}, got no such field"
             if not _same(value, fig[key]):
-                return (f"figure {i} of {example.text!r}: expected {key}={value!r}, "
+                return (f"expected {key}={value!r} in figure {i} of {example.text!r}, "
                         f"got {fig[key]!r} ({fig['text']!r}, {fig['rule']})")
     return None
 
