@@ -4,7 +4,8 @@ A rule's regex marks its parts with named groups, which this module turns into
 numbers and units:
 
 ``num`` the number (or ``value:`` in the rule) · ``num2`` the upper bound of a
-range · ``item`` (repeated) the earlier numbers of a list that share the last
+range (with ``split: true``, a change "từ X lên Y" given as two figures, the
+first spanning ``first`` if the pattern has it) · ``item`` (repeated) the earlier numbers of a list that share the last
 one's unit · ``den`` a fraction's whole · ``unit`` the unit or currency (mapped by
 ``unit_map``) · ``per`` the "per" unit of ``15.000 đồng/kg`` · ``qual`` a
 qualifier word · ``noun`` where the noun starts (with ``noun: after``).
@@ -123,7 +124,9 @@ class CandidateFinder:
             return self._list(cand, m, num, factor)
         if rule.split and num2 is not None:
             # a change "từ 4,8% lên 5,3%": two figures, the first taking the second's unit
-            first = replace(cand, start=m.start("num"), end=m.end("num"), core=m.span("num"), upper=None, noun_start=None)
+            first_end = m.end("first") if _has(m, "first") else m.end("num")
+            first = replace(cand, start=m.start("num"), end=first_end, core=m.span("num"), upper=None,
+                            noun_start=None)
             second = replace(cand, start=m.start("num2"), core=m.span("num2"), value=num2.value * factor,
                              upper=None)
             return [first, second]
