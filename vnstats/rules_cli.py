@@ -140,7 +140,9 @@ def test_rules(files, patterns, verbose):
     def selected(file: str) -> bool:
         return not files or Path(file).resolve() in chosen
 
-    examples = [ex for ex in rule_set.all_examples() if selected(ex.file)]
+    order = {f: i for i, f in enumerate(rule_set.files)}
+    examples = sorted((ex for ex in rule_set.all_examples() if selected(ex.file)),
+                      key=lambda ex: (order.get(ex.file, len(order)), ex.line or 0))
     bare = [r for r in rule_set.rules if selected(r.file) and not r.examples]
     failed = 0
     for ex in examples:
