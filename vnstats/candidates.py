@@ -99,6 +99,8 @@ class CandidateFinder:
         upper = num2.value if num2 is not None else None
         if num is not None and num2 is not None and num.scale is None and num2.scale is not None:
             value *= num2.scale                      # 10-11 triệu: the bare first takes the scale
+        if upper is not None and not rule.split and upper <= value:
+            return []                                # 3-0, 25-21: a score, not a range
         unit, factor = self._unit(rule, m)
         if factor != 1:
             value *= factor
