@@ -61,11 +61,18 @@ class CandidateFinder:
                 spans.append(m.span())
         return spans
 
-    def candidates(self, text: str, problems: list) -> list[Candidate]:
+    def candidates(self, text: str, problems: list, excluded: list | None = None) -> list[Candidate]:
+        """Every reading of every rule. A "range" that runs downward (3-0, 25-21)
+        is a score: its span is added to ``excluded`` so no other rule reads it."""
         out: list[Candidate] = []
         for rule in self.rules.rules:
             for m in self._matches(rule, text, problems):
-                out.extend(self._build(rule, m))
+                built = self._build(rule, m)
+                if built is _SCORE:
+                    if excluded is not None:
+                        excluded.append(self._core(m))
+                    continue
+                out.extend(built)
         return out
 
     def _matches(self, rule: Rule, text: str, problems: list):
@@ -100,7 +107,7 @@ class CandidateFinder:
         if num is not None and num2 is not None and num.scale is None and num2.scale is not None:
             value *= num2.scale                      # 10-11 triệu: the bare first takes the scale
         if upper is not None and not rule.split and upper <= value:
-            return []                                # 3-0, 25-21: a score, not a range
+            return _SCORE                            # 3-0, 25-21: a score, not a range
         unit, factor = self._unit(rule, m)
         if factor != 1:
             value *= factor
@@ -108,8 +115,7 @@ class CandidateFinder:
         qualifier = rule.qualifier
         if qualifier is None and _has(m, "qual"):
             qualifier = self.rules.lookup("qualifier_before", m.group("qual"))
-        groups = [g for g in ("num", "num2", "den") if _has(m, g)]
-        core = (min(m.start(g) for g in groups), max(m.end(g) for g in groups)) if groups else m.span()
+        core = self._core(m)
         noun_start = None
         if rule.noun == "after":
             noun_start = m.start("noun") if _has(m, "noun") else m.end()
@@ -149,6 +155,14 @@ class CandidateFinder:
         out.append(replace(last, start=m.start("num"), core=m.span("num")))
         return out
 
+    @staticmethod
+    def _core(m) -> tuple[int, int]:
+        """The span of a match's numbers."""
+        groups = [g for g in ("num", "num2", "den") if _has(m, g)]
+        if not groups:
+            return m.span()
+        return min(m.start(g) for g in groups), max(m.end(g) for g in groups)
+
     def _unit(self, rule: Rule, m) -> tuple[str | None, Decimal]:
         unit, factor = rule.unit, Decimal(1)
         if _has(m, "unit"):
@@ -172,6 +186,9 @@ class CandidateFinder:
             per = per if isinstance(per, str) else surface
             unit = f"{unit}/{per}" if unit else per
         return unit, factor
+
+
+_SCORE: list = []      # the marker _build returns for a downward "range"
 
 
 def _has(m, group: str) -> bool:

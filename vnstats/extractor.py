@@ -30,6 +30,6 @@ class Extractor:
         self.problems = []
         normalized, omap = self.rules.normalizer.normalize(text)
         excluded = self.finder.exclusions(normalized, self.problems)
-        candidates = self.finder.candidates(normalized, self.problems)
+        candidates = self.finder.candidates(normalized, self.problems, excluded)
         kept = resolve(candidates, excluded)
         return self.context.figures(text, normalized, omap, kept)
