@@ -1,17 +1,29 @@
-"""The ``vnstats`` command line: a thin layer over the Python API."""
+"""The ``vnstats`` command line: a thin layer over the Python API.
+
+``extract`` finds its inputs (``inputs``), runs them in input order on worker
+processes (``batch``) and writes each document as it comes (``writers``), with
+a progress line and one-line error messages on standard error (``progress``).
+"""
 from __future__ import annotations
 
-import json
+import os
+import re
 import sys
+from contextlib import contextmanager
+from typing import BinaryIO, Iterator
 
 import click
 
 from . import __version__
-from .api import extract_document, extract_file
-from .document import Document
+from .batch import Batch, default_jobs
 from .extractor import Extractor
-from .reading import InputError, decode
+from .inputs import STDIN, InputFinder
+from .progress import Progress
+from .reading import DEFAULT_MAX_BYTES
 from .rules import RuleError
+from .writers import FORMATS, AtomicFile, Writer
+
+EXIT_FAILED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 130, 141
 
 EXTRACT_EXAMPLES = """
 \b
@@ -19,8 +31,34 @@ Examples:
   vnstats extract article.txt
   vnstats extract --pretty article.txt
   cat article.txt | vnstats extract -
-  vnstats extract -o figures.jsonl news/*.txt
+  vnstats extract -r --glob '*.txt' news/ -o figures.jsonl
+  find news -name '*.txt' -print0 | vnstats extract --files-from - --null
+  vnstats extract -r news/ --format csv --excel -o figures.csv
+  vnstats extract -r -j 4 news/ | head
+
+\b
+Exit status:
+  0    every document was read
+  1    some could not be: each still has its line, with an "error" object,
+       and a message "vnstats: PATH: problem" on standard error
+  2    usage error
+  130  interrupted (Ctrl-C); an -o file is left as it was
+  141  the output was closed early (as by head)
 """
+
+
+class ByteSize(click.ParamType):
+    """A number of bytes: 20000000, 20MB, 500k (powers of 1000); 0 for no limit."""
+    name = "BYTES"
+    _SCALE = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9}
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        m = re.fullmatch(r"\s*(\d+)\s*([kmg]?)b?\s*", str(value), re.IGNORECASE)
+        if not m:
+            self.fail(f"{value!r} is not a size in bytes (such as 20000000, 20MB or 500k)", param, ctx)
+        return int(m[1]) * self._SCALE[m[2].lower()]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,46 +69,115 @@ def main():
 
 
 @main.command(epilog=EXTRACT_EXAMPLES)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-r", "--recursive", is_flag=True,
+              help="Read the files inside folders, and inside their folders.")
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
+              help="With -r: read only files whose name matches, such as '*.txt' (repeatable).")
+@click.option("--hidden", is_flag=True, help="With -r: read hidden files and folders too.")
+@click.option("--files-from", type=click.Path(dir_okay=False, allow_dash=True), metavar="LIST",
+              help="Read the paths of the files from LIST, one per line (- for standard input).")
+@click.option("-0", "--null", is_flag=True,
+              help="Paths in LIST end with a NUL byte, as find -print0 writes them.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="CPUs",
+              help="Worker processes. Results are written in input order whatever the number.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="jsonl (default): one JSON object per document. "
+                   "csv: one row per figure, errors on standard error only.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one document per block).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-              default="-", help="Write to this file instead of standard output.")
+@click.option("--excel", is_flag=True,
+              help="CSV for a spreadsheet: UTF-8 with a byte order mark (implies --format csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write to this file, whole or not at all (through a temporary file).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress line on a terminal.")
+@click.option("--max-bytes", type=ByteSize(), default=DEFAULT_MAX_BYTES, show_default="20MB",
+              help="Refuse larger files with an error of type too_large (0: no limit).")
 @click.option("--patterns", "patterns", multiple=True, type=click.Path(exists=True),
               help="Extra rule file or folder (repeatable); overrides built-in rules by id.")
-def extract(files, pretty, output, patterns):
-    """Extract figures from FILES (use - for standard input).
+def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty, excel,
+            output, quiet, max_bytes, patterns):
+    """Extract figures from FILES: files, folders with -r, - for standard input.
 
-    Writes one JSON object per document (JSON Lines). Exit status: 0 when every
-    document was read, 1 when some could not be, 2 for a usage error.
+    Writes one JSON object per document (JSON Lines), in the order of the inputs,
+    with "source" the path as given or found. A file that cannot be read (missing,
+    a directory, binary, undecodable, larger than --max-bytes) still gets its line,
+    with an "error" object, and a one-line message on standard error; the batch
+    goes on. Text may be UTF-8 (with or without BOM), UTF-16 with BOM or a legacy
+    code page such as Windows-1258; "encoding" says which was read.
+
+    A progress line shows on standard error when it is a terminal and there is
+    more than one file.
     """
+    fmt = _check_usage(files, recursive, globs, hidden, files_from, null, fmt, pretty, excel)
     try:
         extractor = Extractor(patterns=patterns)
     except RuleError as e:
         raise click.UsageError(str(e))
+    finder = InputFinder(files, recursive=recursive, globs=globs, hidden=hidden,
+                         files_from=files_from, null=null, max_bytes=max_bytes)
+    progress = _progress(finder, quiet)
+    hide_progress = progress.shown and output == STDIN and sys.stdout.isatty()
     failed = 0
-    with click.open_file(output, "w", encoding="utf-8") as out:
-        for path in files:
-            doc = _stdin_document(extractor) if path == "-" else extract_file(path, extractor)
-            if not doc.ok:
-                failed += 1
-                click.echo(f"vnstats: {doc.source}: {doc.error['message']}", err=True)
-            out.write(_render(doc, pretty))
-            out.flush()
-    sys.exit(1 if failed else 0)
-
-
-def _stdin_document(extractor: Extractor) -> Document:
     try:
-        text, encoding = decode(sys.stdin.buffer.read())
-    except InputError as e:
-        return Document("-", error={"type": e.type, "message": e.message})
-    return extract_document(text, "-", encoding, extractor)
+        with _open_output(output) as stream, Batch(extractor, jobs, max_bytes, patterns) as batch:
+            writer = Writer(stream, fmt, pretty=pretty, excel=excel, flush=output == STDIN)
+            for doc in batch.run(finder):
+                if not doc.ok:
+                    failed += 1
+                    progress.message(doc.source, doc.error["message"])
+                if hide_progress:
+                    progress.clear()
+                writer.write(doc)
+                progress.advance(len(doc.figures))
+        progress.clear()
+    except KeyboardInterrupt:
+        progress.clear()
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (… | head): quietly, as the Python docs recommend.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
+    sys.exit(EXIT_FAILED if failed else 0)
 
 
-def _render(doc: Document, pretty: bool) -> str:
-    if pretty:
-        return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    return json.dumps(doc.to_dict(), ensure_ascii=False) + "\n"
+def _check_usage(files, recursive, globs, hidden, files_from, null, fmt, pretty, excel) -> str:
+    """The output format, once the options are known to fit together."""
+    if not files and files_from is None:
+        raise click.UsageError("no input: give FILES, - for standard input, or --files-from LIST")
+    if list(files).count(STDIN) + (files_from == STDIN) > 1:
+        raise click.UsageError("standard input can be read only once")
+    if null and files_from is None:
+        raise click.UsageError("--null describes the list of --files-from")
+    if (globs or hidden) and not recursive:
+        raise click.UsageError("--glob and --hidden choose files inside folders: use them with -r")
+    if excel:
+        if fmt not in (None, "csv"):
+            raise click.UsageError("--excel writes CSV")
+        fmt = "csv"
+    fmt = fmt or "jsonl"
+    if pretty and fmt != "jsonl":
+        raise click.UsageError("--pretty indents JSON, not CSV")
+    return fmt
+
+
+def _progress(finder: InputFinder, quiet: bool) -> Progress:
+    if quiet or not sys.stderr.isatty():
+        return Progress(sys.stderr, shown=False)
+    total = finder.count()
+    return Progress(sys.stderr, shown=total is None or total > 1, total=total)
+
+
+@contextmanager
+def _open_output(output: str) -> Iterator[BinaryIO]:
+    if output == STDIN:
+        yield sys.stdout.buffer
+        return
+    try:
+        target = AtomicFile(output)
+    except OSError as e:
+        raise click.BadParameter(f"cannot write {output}: {e.strerror or e}", param_hint="'-o'")
+    with target as stream:
+        yield stream
 
 
 # `vnstats rules` and `vnstats schema` live in their own modules.

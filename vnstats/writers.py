@@ -1,0 +1,104 @@
+"""Writing documents: JSON Lines (the default), indented JSON, or CSV, to standard
+output or to a file that appears whole or not at all.
+
+JSON Lines and ``--pretty`` print ``Document.to_dict()``: one object per document.
+CSV has one row per figure (``COLUMNS``); a document without figures has no
+row, and a document with an error has none either: errors go to standard error
+and the exit status, as for every format.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from typing import BinaryIO
+
+from .document import Document
+
+CSV_COLUMNS = ("source", "kind", "value", "upper", "unit", "noun", "qualifier",
+               "text", "start", "end", "sentence")
+FORMATS = ("jsonl", "csv")
+
+
+class Writer:
+    """Renders each document and writes it to a binary stream as UTF-8 (a file
+    name that is not valid UTF-8 is written with ``\\udcXX`` escapes, which in
+    JSON read back as the same name)."""
+
+    def __init__(self, stream: BinaryIO, format: str = "jsonl", pretty: bool = False,
+                 excel: bool = False, flush: bool = False):
+        self.stream, self.format, self.pretty, self.flush = stream, format, pretty, flush
+        head = ("\ufeff" if excel else "") + (_csv_rows([CSV_COLUMNS]) if format == "csv" else "")
+        if head:
+            self._write(head)
+
+    def write(self, doc: Document) -> None:
+        if self.format == "csv":
+            text = _csv_rows([_row(doc.source, f.to_dict()) for f in doc.figures])
+        else:
+            text = json.dumps(doc.to_dict(), ensure_ascii=False, indent=2 if self.pretty else None) + "\n"
+        if text:
+            self._write(text)
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text.encode("utf-8", "backslashreplace"))
+        if self.flush:
+            self.stream.flush()
+
+
+def _row(source: str, figure: dict) -> list:
+    return [source] + ["" if figure[c] is None else figure[c] for c in CSV_COLUMNS[1:]]
+
+
+def _csv_rows(rows: list) -> str:
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)      # quotes what needs it; rows end in \r\n (RFC 4180)
+    return buf.getvalue()
+
+
+class AtomicFile:
+    """A file written under a temporary name beside ``path`` and renamed over it
+    on ``commit``: an interrupted run leaves the old file (or none), never half
+    of a new one. As a context manager it commits on success, discards on error."""
+
+    def __init__(self, path: str):
+        self.path = os.path.realpath(path)          # through a symbolic link to its file
+        folder, name = os.path.split(self.path)
+        mode = _mode_for(self.path)
+        fd, self.temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+        os.fchmod(fd, mode)
+        self.file = os.fdopen(fd, "wb")
+
+    def __enter__(self) -> BinaryIO:
+        return self.file
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+    def commit(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        self.file.close()
+        try:
+            os.unlink(self.temporary)
+        except FileNotFoundError:
+            pass
+
+
+def _mode_for(path: str) -> int:
+    """Permissions of the file being replaced, or the usual ones for a new file."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
