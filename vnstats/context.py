@@ -2,7 +2,8 @@
 
 The noun is what follows the number, as segmented by underthesea, up to the
 first word that cannot belong to a noun phrase (``noun_stops`` in nouns.yaml),
-clause punctuation, or ``noun_max_words`` words. Only that short stretch is
+a name (a capitalised word after the first), clause punctuation, or
+``noun_max_words`` words. Only that short stretch is
 segmented, never the article.
 """
 from __future__ import annotations
@@ -76,6 +77,8 @@ class ContextBuilder:
             word = stretch[s:e]
             if not any(ch.isalpha() for ch in word) or self.rules.lookup("noun_stops", word, False):
                 break
+            if words and word[0].isupper() and not word.isupper():
+                break                     # a name after the noun: tỉnh | Bình Định, môn | Toán
             words.append((s, e))
             if len(words) >= self.max_words:
                 break
