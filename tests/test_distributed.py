@@ -94,7 +94,7 @@ def test_extract_frame_for_a_text_column(folder):
                           "body": [p.read_text(encoding="utf-8") for p in paths]})
     ddf = dd.from_pandas(frame, npartitions=2)
     lines = ddf.map_partitions(extract_frame, "body", "url",
-                               meta=("document", "object")).compute(scheduler="processes")
+                               meta=("document", str)).compute(scheduler="processes")
     docs = [json.loads(line) for line in lines]
     assert [d["source"] for d in docs] == [p.name for p in paths]
     assert [d["figures"] for d in docs] == [d["figures"] for d in _cli(*paths)]

@@ -105,7 +105,7 @@ def extract_frame(frame, text_column: str = "text", source_column: str | None = 
     sources = frame[source_column] if source_column else frame.index
     docs = extract_texts(zip(sources, frame[text_column]), patterns)
     return pd.Series([json.dumps(d, ensure_ascii=False) for d in docs], index=frame.index,
-                     name="document", dtype=object)
+                     name="document")
 
 
 def folder_bag(folder: str | Path, glob: str = "*.txt", patterns: Iterable[str | Path] = (),
