@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from .numbers import NumberParser, ParsedNumber
 from .rules import Rule, RuleSet
+from .starts import StartIndex, finditer_at
 
 
 @dataclass
@@ -50,9 +51,18 @@ class RuleTimeout(Exception):
 
 
 class CandidateFinder:
-    def __init__(self, rules: RuleSet, numbers: NumberParser):
+    """Runs every rule over a text. A rule is tried only where one of its
+    matches can start (``starts.StartIndex``: one scan of the text finds those
+    places for all rules), which finds exactly what scanning the whole text
+    would; ``whole=True`` scans the whole text with every rule instead."""
+
+    def __init__(self, rules: RuleSet, numbers: NumberParser, whole: bool = False):
         self.rules = rules
         self.numbers = numbers
+        rules_ = rules.exclusions + rules.rules
+        self._slot = {id(rule): i for i, rule in enumerate(rules_)}
+        self._index = None if whole else StartIndex([rule.compiled for rule in rules_])
+        self._places: tuple[str, list[list[int]]] | None = None   # of the last text
 
     def exclusions(self, text: str, problems: list) -> list[tuple[int, int]]:
         spans = []
@@ -77,7 +87,12 @@ class CandidateFinder:
 
     def _matches(self, rule: Rule, text: str, problems: list):
         try:
-            return list(rule.compiled.finditer(text, timeout=self.rules.timeout))
+            slot = self._slot[id(rule)]
+            if self._index is None or self._index.leads[slot] is None:
+                return list(rule.compiled.finditer(text, timeout=self.rules.timeout))
+            if self._places is None or self._places[0] is not text:
+                self._places = (text, self._index.starts(text))
+            return list(finditer_at(rule.compiled, text, self._places[1][slot], self.rules.timeout))
         except TimeoutError:
             problems.append(RuleTimeout(rule))
             return []

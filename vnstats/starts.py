@@ -1,0 +1,517 @@
+"""Where a rule's match can start, so that each rule is tried only there.
+
+Scanning a text with some sixty large regexes, one after the other, tries every
+one of them at every character. Yet every match of a rule begins with one of a
+few things that can be read off its pattern — a digit, a number word, ``từ``,
+``gấp`` … — its *leads*. ``leads(pattern)`` reads them; a ``StartIndex`` finds,
+in one scan of a text, every place where some lead stands and which rules have
+one there; ``StartIndex.finditer`` then tries a rule at those places only.
+
+This gives exactly the matches of ``pattern.finditer(text)``: ``finditer`` takes
+the leftmost match at or after where the last one ended, and a match can only
+begin where one of its leads matches, so trying the lead places in order finds
+the same one. (``pattern.match(text, pos)`` sees the text before ``pos`` as a
+search from 0 does: lookbehinds and ``\\b`` work the same.) A pattern whose
+leads cannot be read — one that can match the empty string, uses ``\\G``, a
+back-reference, a conditional, an inline flag other than ``i``/``m`` … — has
+no leads and is scanned whole, as before.
+"""
+from __future__ import annotations
+
+from time import perf_counter
+
+import regex
+
+FLAGS = regex.IGNORECASE | regex.MULTILINE    # the flags rules are compiled with
+
+
+class _Unreadable(Exception):
+    pass
+
+
+# ------------------------------------------------------------------ parsing
+# A pattern is parsed into alternatives (lists of items); an item is
+#   ("zero",)                           something that matches no text
+#   ("atom", source, raw, ci, count)   one character: a literal (``raw`` is the
+#                                      character), a class or an escape (``raw`` None)
+#   ("group", alternatives, count)
+# with ``count`` its (least, most) repeats and ``ci`` whether case is ignored.
+ONCE = (1, 1)
+
+_ZERO_ESCAPES = set("bBAZmM")
+_CLASS_ESCAPES = set("dDwWsShHvV")        # \h \v … are accepted by regex as classes
+_LITERAL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "a": "\a", "e": "\x1b"}
+
+
+class _Parser:
+    def __init__(self, pattern: str):
+        self.p, self.i, self.n = pattern, 0, len(pattern)
+
+    def parse(self):
+        alts = self.alternatives(ci=True)
+        if self.i != self.n:
+            raise _Unreadable("unbalanced )")
+        return alts
+
+    def alternatives(self, ci: bool):
+        alts, seq = [], []
+        while self.i < self.n:
+            ch = self.p[self.i]
+            if ch == "|":
+                alts.append(seq)
+                seq = []
+                self.i += 1
+            elif ch == ")":
+                break
+            else:
+                item = self.item(ci)
+                if item is not None:
+                    seq.append(item)
+        alts.append(seq)
+        return alts
+
+    def item(self, ci: bool):
+        p, i = self.p, self.i
+        ch = p[i]
+        if ch == "(":
+            item = self.group(ci)
+        elif ch == "[":
+            item = ("atom", self.char_class(), None, ci, ONCE)
+        elif ch == "\\":
+            item = self.escape(ci)
+        elif ch in "^$":
+            self.i += 1
+            item = ("zero",)
+        elif ch == ".":
+            self.i += 1
+            item = ("atom", ".", None, ci, ONCE)
+        elif ch in "?*+":
+            raise _Unreadable("nothing to repeat")
+        elif ch == "{" and self.quantifier_at(i) is not None:
+            raise _Unreadable("nothing to repeat")
+        else:
+            self.i += 1
+            item = ("atom", regex.escape(ch), ch, ci, ONCE)
+        if item is None:          # a comment
+            return None
+        count = self.quantifier()
+        if count is None or item[0] == "zero":
+            return item
+        if count[1] == 0:         # {0}: matches nothing
+            return ("zero",)
+        return item[:-1] + (count,)
+
+    def quantifier_at(self, i):
+        """(least, end) of a {m,n} quantifier at ``i``, or None if it is a literal {."""
+        p = self.p
+        j = p.find("}", i)
+        if j < 0:
+            return None
+        body = p[i + 1:j]
+        lo, comma, hi = body.partition(",")
+        if not (lo.isdigit() or (lo == "" and comma)) or (hi and not hi.isdigit()):
+            return None
+        if hi == "" and not comma and not lo:
+            return None
+        least = int(lo) if lo else 0
+        most = int(hi) if hi else (least if not comma else None)
+        return (least, most), j + 1
+
+    def quantifier(self):
+        """(least, most) repeats of a quantifier after an item (most None: no
+        limit), or None when there is none."""
+        p = self.p
+        if self.i >= self.n:
+            return None
+        ch = p[self.i]
+        if ch in "?*+":
+            count = {"?": (0, 1), "*": (0, None), "+": (1, None)}[ch]
+            self.i += 1
+        elif ch == "{":
+            q = self.quantifier_at(self.i)
+            if q is None:
+                return None
+            count, self.i = q
+        else:
+            return None
+        if self.i < self.n and p[self.i] in "?+":     # lazy or possessive
+            self.i += 1
+        if self.i < self.n and p[self.i] in "?*+":
+            raise _Unreadable("multiple repeat")
+        return count
+
+    def char_class(self) -> str:
+        p, start = self.p, self.i
+        i = start + 1
+        if i < self.n and p[i] == "^":
+            i += 1
+        if i < self.n and p[i] == "]":
+            i += 1
+        while i < self.n and p[i] != "]":
+            if p[i] == "\\":
+                i += 2
+            elif p.startswith("[:", i):
+                end = p.find(":]", i + 2)
+                if end < 0:
+                    raise _Unreadable("unterminated POSIX class")
+                i = end + 2
+            else:
+                i += 1
+        if i >= self.n:
+            raise _Unreadable("unterminated character class")
+        self.i = i + 1
+        return p[start:i + 1]
+
+    def escape(self, ci: bool):
+        p, i = self.p, self.i
+        if i + 1 >= self.n:
+            raise _Unreadable("trailing backslash")
+        ch = p[i + 1]
+        self.i = i + 2
+        if ch in _ZERO_ESCAPES:
+            return ("zero",)
+        if ch in _CLASS_ESCAPES:
+            return ("atom", p[i:i + 2], None, ci, ONCE)
+        if ch in "pPN":                  # \p{Lu}, \pL, \N{NAME}
+            if self.i < self.n and p[self.i] == "{":
+                end = p.find("}", self.i)
+                if end < 0:
+                    raise _Unreadable("unterminated \\p{")
+                self.i = end + 1
+            elif ch != "N":
+                self.i += 1
+            else:
+                raise _Unreadable("bad \\N")
+            return ("atom", p[i:self.i], None, ci, ONCE)
+        if ch in "xuU":
+            width = {"x": 2, "u": 4, "U": 8}[ch]
+            if ch == "x" and self.i < self.n and p[self.i] == "{":
+                end = p.find("}", self.i)
+                if end < 0:
+                    raise _Unreadable("unterminated \\x{")
+                self.i = end + 1
+            else:
+                self.i += width
+            return ("atom", p[i:self.i], None, ci, ONCE)
+        if ch in _LITERAL_ESCAPES:
+            return ("atom", p[i:i + 2], _LITERAL_ESCAPES[ch], ci, ONCE)
+        if ch == "0":
+            while self.i < self.n and self.i < i + 5 and p[self.i] in "01234567":
+                self.i += 1
+            return ("atom", p[i:self.i], None, ci, ONCE)
+        if ch.isalnum() or ch == "_":
+            raise _Unreadable(f"escape \\{ch}")      # back-references, \G, \X, \K, \L …
+        return ("atom", p[i:i + 2], ch, ci, ONCE)       # an escaped symbol: \. \- \/
+
+    def group(self, ci: bool):
+        p, i = self.p, self.i
+        if not p.startswith("(?", i):
+            self.i = i + 1
+            return self.close(("group", self.alternatives(ci), ONCE))
+        rest = p[i + 2:i + 4]
+        if rest.startswith(":") or rest.startswith(">"):
+            self.i = i + 3
+            return self.close(("group", self.alternatives(ci), ONCE))
+        if rest.startswith("=") or rest.startswith("!"):
+            self.i = i + 3
+            self.alternatives(ci)
+            return self.close(("zero",))
+        if rest in ("<=", "<!"):
+            self.i = i + 4
+            self.alternatives(ci)
+            return self.close(("zero",))
+        if rest.startswith("#"):
+            end = p.find(")", i)
+            if end < 0:
+                raise _Unreadable("unterminated comment")
+            self.i = end + 1
+            return None
+        if rest.startswith("P<") or (rest.startswith("<") and rest not in ("<=", "<!")):
+            end = p.find(">", i)
+            if end < 0:
+                raise _Unreadable("unterminated group name")
+            self.i = end + 1
+            return self.close(("group", self.alternatives(ci), ONCE))
+        # scoped flags: (?i:…) (?-i:…) (?im-…:…); only i and m are understood
+        j = i + 2
+        on, off, sign = set(), set(), True
+        while j < self.n and p[j] not in ":)":
+            c = p[j]
+            if c == "-":
+                sign = False
+            elif c in "im":
+                (on if sign else off).add(c)
+            else:
+                raise _Unreadable(f"flag {c}")
+            j += 1
+        if j >= self.n or p[j] != ":":
+            raise _Unreadable("a global inline flag")
+        self.i = j + 1
+        inner_ci = (ci or "i" in on) and "i" not in off
+        return self.close(("group", self.alternatives(inner_ci), ONCE))
+
+    def close(self, item):
+        if self.i >= self.n or self.p[self.i] != ")":
+            raise _Unreadable("missing )")
+        self.i += 1
+        return item
+
+
+# ------------------------------------------------------------------- leads
+class Lead:
+    """What a match must start with: a literal ``text``, or one character of a
+    class (``text`` None); ``source`` is it as a regex. A match may also start
+    up to ``most`` characters earlier on each ``behind`` class (optional
+    characters before the lead, as in ``\\s*\\d``), innermost first."""
+
+    __slots__ = ("source", "text", "behind")
+
+    def __init__(self, source: str, text: str | None, behind: tuple = ()):
+        self.source, self.text, self.behind = source, text, behind
+
+    @property
+    def length(self) -> int:
+        return len(self.text) if self.text is not None else 1
+
+    def after(self, optional: str, most: int | None) -> "Lead":
+        return Lead(self.source, self.text, self.behind + ((optional, most),))
+
+    def _key(self):
+        return self.source, self.text, self.behind
+
+    def __eq__(self, other):
+        return isinstance(other, Lead) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return f"Lead({self.source!r}{', behind=' + repr(self.behind) if self.behind else ''})"
+
+
+def _wrap(source: str, ci: bool) -> str:
+    return source if ci else f"(?-i:{source})"
+
+
+def _lead(seq, i) -> Lead:
+    """The lead of ``seq`` at item ``i``, an atom: a run of literal characters,
+    each exactly once and in one case mode, makes one literal lead; anything
+    else is a one-character lead."""
+    _, source, raw, ci, count = seq[i]
+    sources, text = [], []
+    for item in seq[i:]:
+        if item[0] != "atom" or item[2] is None or item[3] != ci or item[4] != ONCE:
+            break
+        sources.append(item[1])
+        text.append(item[2])
+    if not text:
+        return Lead(_wrap(source, ci), None)
+    return Lead(_wrap("".join(sources), ci), "".join(text))
+
+
+def _first(alts) -> tuple[set[Lead], bool]:
+    leads, nullable = set(), False
+    for seq in alts:
+        more, empty = _first_of_sequence(seq, 0)
+        leads |= more
+        nullable |= empty
+    return leads, nullable
+
+
+def _first_of_sequence(seq, start: int) -> tuple[set[Lead], bool]:
+    leads: set[Lead] = set()
+    for i in range(start, len(seq)):
+        item = seq[i]
+        if item[0] == "zero":
+            continue
+        least, most = item[-1]
+        if item[0] == "atom":
+            if least >= 1:
+                leads.add(_lead(seq, i))
+                return leads, False
+            # an optional character: the match starts at what follows, or on it
+            rest, empty = _first_of_sequence(seq, i + 1)
+            optional = _wrap(item[1], item[3])
+            if empty:
+                return leads | rest | {Lead(optional, None)}, True
+            return leads | {lead.after(optional, most) for lead in rest}, False
+        more, empty = _first(item[1])
+        leads |= more
+        if least >= 1 and not empty:
+            return leads, False
+    return leads, True
+
+
+def leads(pattern: str) -> frozenset[Lead] | None:
+    """What every match of ``pattern`` starts with, or None when that cannot be said."""
+    try:
+        found, nullable = _first(_Parser(pattern).parse())
+    except (_Unreadable, RecursionError):
+        return None
+    if nullable or not found:
+        return None
+    try:
+        for lead in found:
+            regex.compile(lead.source, FLAGS)
+            for optional, _ in lead.behind:
+                regex.compile(optional, FLAGS)
+    except regex.error:
+        return None
+    return frozenset(found)
+
+
+# ------------------------------------------------------------------- index
+def _fold(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def _trie(words: set[str], ignore_case: bool) -> str | None:
+    """One regex matching the longest of ``words`` that stands at a place, or
+    None when two words' letters could not be told apart."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        keys = [k for k in node if k]
+        for a in range(len(keys)):
+            for b in range(a + 1, len(keys)):
+                if keys[a] == keys[b] or ignore_case and regex.fullmatch(
+                        regex.escape(keys[a]), keys[b], regex.IGNORECASE):
+                    raise ValueError("letters equal ignoring case")
+        alts = [regex.escape(k) + emit(node[k]) for k in sorted(keys)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        # greedy: a longer word first, then the word ending here
+        return f"(?:{body})?" if "" in node else body
+
+    try:
+        return emit(root)
+    except ValueError:
+        return None
+
+
+def _alternation(words: set[str], ignore_case: bool) -> str | None:
+    """A regex matching the longest of ``words`` that stands at a place."""
+    if not words:
+        return None
+    trie = _trie(words, ignore_case)
+    if trie is None:        # longest first, as plain alternatives
+        trie = "(?:" + "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) + ")"
+    return trie
+
+
+class StartIndex:
+    """The leads of a list of compiled patterns, and where they stand in a text."""
+
+    def __init__(self, patterns: list):
+        self.count = len(patterns)
+        self.leads = [leads(p.pattern) for p in patterns]
+        owners: dict[str, list[tuple[int, tuple]]] = {}
+        kinds: dict[str, Lead] = {}
+        for i, found in enumerate(self.leads):
+            for lead in found or ():
+                owners.setdefault(lead.source, []).append((i, lead.behind))
+                kinds[lead.source] = lead
+        # Each lead is tested on what the scanner read at a place: ignoring case,
+        # the longest literal there; with case, the longest case-sensitive
+        # literal; or the character there. Every literal lead that stands at the
+        # place is a prefix of the first or the second, so these tell all.
+        self._tests = []
+        ci_words, cs_words, classes = set(), set(), []
+        for source, lead in kinds.items():
+            if lead.text is None:
+                where = 2
+                classes.append(source)
+            elif source.startswith("(?-i:"):
+                where = 1
+                cs_words.add(lead.text)
+            else:
+                where = 0
+                ci_words.add("".join(_fold(c) for c in lead.text))
+            self._tests.append((where, lead.length, regex.compile(source, FLAGS), owners[source]))
+        self._behind = {opt: regex.compile(opt, FLAGS)
+                        for found in self.leads if found for lead in found for opt, _ in lead.behind}
+        ci, cs = _alternation(ci_words, True), _alternation(cs_words, False)
+        cs = f"(?-i:{cs})" if cs else None
+        anything = [part for part in (ci, cs) if part] + sorted(classes)
+        self.scanner = None
+        if anything:
+            self.scanner = regex.compile(
+                "(?=" + "|".join(anything) + ")"
+                + (f"(?=({ci})|)" if ci else "(?=()|)")
+                + (f"(?=({cs})|)" if cs else "(?=()|)"), FLAGS)
+        self._at: dict[tuple, tuple] = {}
+
+    def _owners(self, key: tuple) -> tuple:
+        """``(pattern, behinds)`` for each pattern with a lead at a place where the
+        scanner read ``key``."""
+        found: dict[int, set] = {}
+        for where, length, test, rules in self._tests:
+            s = key[where]
+            if s is not None and length <= len(s) and test.fullmatch(s, 0, length):
+                for i, behind in rules:
+                    found.setdefault(i, set()).add(behind)
+        return tuple((i, tuple(sorted(b))) for i, b in sorted(found.items()))
+
+    def starts(self, text: str) -> list[list[int]]:
+        """For each pattern, the places in ``text`` (in order) where one of its
+        matches could start."""
+        out: list[list[int]] = [[] for _ in range(self.count)]
+        if self.scanner is None:
+            return out
+        at, unsorted = self._at, set()
+        for m in self.scanner.finditer(text):
+            p = m.start()
+            key = (m.group(1), m.group(2), text[p])
+            owners = at.get(key)
+            if owners is None:
+                owners = at[key] = self._owners(key)
+            for i, behinds in owners:
+                if behinds == ((),):
+                    out[i].append(p)
+                else:
+                    out[i].extend(self._expand(text, p, behinds))
+                    unsorted.add(i)
+        for i in unsorted:
+            out[i] = sorted(set(out[i]))
+        return out
+
+    def _expand(self, text: str, p: int, behinds) -> set[int]:
+        places = set()
+        for behind in behinds:
+            found = {p}
+            for optional, most in behind:
+                test = self._behind[optional]
+                more = set()
+                for q in found:
+                    k = q - 1
+                    while k >= 0 and (most is None or q - k <= most) and test.fullmatch(text, k, k + 1):
+                        more.add(k)
+                        k -= 1
+                found |= more
+            places |= found
+        return places
+
+
+def finditer_at(pattern, text: str, places: list[int], timeout: float):
+    """``pattern.finditer(text, timeout=timeout)``, trying only ``places`` (in
+    order), which hold every place where a match can start."""
+    deadline = perf_counter() + timeout
+    pos = 0
+    match = pattern.match
+    for p in places:
+        if p < pos:
+            continue
+        left = deadline - perf_counter()
+        if left <= 0:
+            raise TimeoutError("regex timed out")
+        m = match(text, p, timeout=left)
+        if m is not None:
+            yield m
+            pos = m.end()
