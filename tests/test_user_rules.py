@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from vnstats import Extractor, RuleError
 from vnstats.api import extract_document
 from vnstats.cli import main
+from vnstats.rules import RuleSet, builtin_patterns_dir
 
 NEW_UNIT = """\
 # A unit the built-in rules do not know: dặm (mile), as the symbol mi.
@@ -156,7 +157,7 @@ def test_timeout_is_per_document_and_extractor_recovers(tmp_path):
      ":3 count.kindless: kind must be one of"),
     ("rules: [\n", "not valid YAML"),
     ("!!python/object/apply:os.system ['echo pwned > PWNED']\n", "not valid YAML"),
-])
+], ids=["bad-pattern", "unknown-block", "bad-kind", "bad-yaml", "python-tag"])
 def test_bad_rule_files_are_one_line_usage_errors(tmp_path, monkeypatch, text, problem):
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path, "bad.yaml", text)
@@ -172,3 +173,40 @@ def test_bad_rule_files_are_one_line_usage_errors(tmp_path, monkeypatch, text, p
         (error_line,) = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
         assert str(path) in error_line and problem in error_line
     assert not (tmp_path / "PWNED").exists()          # yaml.safe_load: no code runs
+
+
+def _bombs() -> list[tuple[str, str]]:
+    alias = ["kind: count", "examples:", "  - &a0 {text: x, figures: []}"]
+    alias += [f"  - &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    blocks = ["blocks:", "  b0: 'ab'"] + [f"  b{i}: '{{b{i - 1}}}{{b{i - 1}}}'" for i in range(1, 41)]
+    blocks += ["rules:", "  - {id: count.boom, kind: count, pattern: '{b40}'}"]
+    return [("\n".join(alias) + "\n", ":4: an example needs a 'text' string"),
+            ("\n".join(blocks) + "\n", ":44 count.boom: pattern too long")]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("rules:\n  - id: count.x\n    kind: count\n    pattern: '\\d+'\n    priority: high\n",
+     ":5 count.x: 'priority' must be a whole number"),
+    ("rules:\n  - id: count.x\n    kind: count\n    pattern: '\\d+'\n    value: lots\n",
+     ":5 count.x: 'value' must be a number"),
+    ("rules:\n  - id: count.x\n    kind: count\n    pattern: '\\d+'\n    qualifier: roughly\n",
+     ":5 count.x: 'qualifier' must be one of"),
+    ("rules:\n  - id: count.x\n    kind: count\n    pattern: '\\d+'\n    unit_map: [a]\n",
+     ":5 count.x: 'unit_map' must be a string"),
+    ("settings:\n  regex_timeout: forever\n", ":2 regex_timeout: must be a positive number"),
+    ("dictionaries:\n  qualifier_before: {chừng chừng: roughly}\n", ":2 qualifier_before: a qualifier must be"),
+    ("dictionaries:\n  measure_unit: [[dặm, mi]]\n", ":2 measure_unit: words must be plain strings"),
+    ("blocks: [a, b]\n", ":1: 'blocks' must be a mapping"),
+    *_bombs(),
+], ids=["priority", "value", "qualifier", "unit_map", "timeout", "qualifier-word", "dictionary",
+        "blocks", "alias-bomb", "expansion-bomb"])
+def test_malformed_rule_values_are_refused_at_load(tmp_path, text, problem):
+    """Wrong types are refused with file and line when loading, not as a
+    traceback later (in the middle of a batch); YAML alias and block-expansion
+    bombs are refused quickly."""
+    path = _write(tmp_path, "bad.yaml", text)
+    t0 = time.monotonic()
+    with pytest.raises(RuleError) as caught:
+        RuleSet.load([builtin_patterns_dir(), path])
+    assert f"{path}{problem}" in str(caught.value)
+    assert time.monotonic() - t0 < 30

@@ -35,6 +35,8 @@ RULE_KEYS = {
 NOUN_MODES = {"after", "none"}
 _REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 DEFAULT_TIMEOUT = 1.0
+MAX_PATTERN = 200_000        # characters of a pattern with its blocks expanded
+QUALIFIERS = ("about", "over", "under", "at_least", "at_most")
 
 
 class RuleError(Exception):
@@ -94,7 +96,12 @@ def _line_index(text: str) -> dict[tuple, int]:
     except yaml.YAMLError:
         return lines
 
+    seen: set[int] = set()
+
     def walk(node, path):
+        if id(node) in seen:        # an alias: walked already (and an alias bomb must not hang us)
+            return
+        seen.add(id(node))
         lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
@@ -180,8 +187,10 @@ class RuleSet:
         if unknown:
             raise RuleError(path, None, None, f"unknown key(s) {sorted(unknown)}; "
                             f"expected some of {sorted(FILE_KEYS)}")
+        lines = _line_index(text)
+        _check_types(path, data, lines)
         self.files.append(str(path))
-        return path, data, _line_index(text)
+        return path, data, lines
 
     def _add_dictionary(self, path, lines, name, table):
         if isinstance(table, list):          # a word list: every word maps to True
@@ -270,7 +279,12 @@ class RuleSet:
             raise RuleError(rule.file if rule else "?", rule.line if rule else None,
                             rule.id if rule else None, f"unknown block {{{name}}}")
 
-        return _REF.sub(sub, pattern)
+        out = _REF.sub(sub, pattern)
+        if len(out) > MAX_PATTERN:
+            raise RuleError(rule.file if rule else "?", rule.line if rule else None,
+                            rule.id if rule else None,
+                            f"pattern too long once its blocks are expanded (over {MAX_PATTERN} characters)")
+        return out
 
     def compile(self, pattern: str, rule: Rule | None = None):
         try:
@@ -331,6 +345,60 @@ def single_line(pattern: str) -> str:
             out.append(ch)
         i += 1
     return "".join(out)
+
+
+def _check_types(path, data: dict, lines: dict) -> None:
+    """Rule files are untrusted: refuse, with file and line, any value of the wrong
+    type that would otherwise fail later (at load with a traceback, or in the
+    middle of a batch)."""
+    scalar = (str, int, float, bool)
+
+    def need(ok: bool, at: tuple, rule, problem: str):
+        if not ok:
+            raise RuleError(path, lines.get(at), rule, problem)
+
+    def number(v) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    for key in ("settings", "dictionaries", "blocks"):
+        need(isinstance(data.get(key) or {}, dict), (key,), None, f"'{key}' must be a mapping")
+    settings = data.get("settings") or {}
+    for key in ("regex_timeout", "noun_max_words"):
+        if key in settings:
+            need(number(settings[key]) and settings[key] > 0, ("settings", key), key, "must be a positive number")
+    for key in ("decimal_mark", "group_mark", "respell_not_after"):
+        if key in settings:
+            need(isinstance(settings[key], str), ("settings", key), key, "must be a string")
+    for name, table in (data.get("dictionaries") or {}).items():
+        at = ("dictionaries", name)
+        words = table if isinstance(table, list) else list(table) if isinstance(table, dict) else []
+        need(all(isinstance(w, scalar) for w in words), at, name, "words must be plain strings")
+        for word, value in (table.items() if isinstance(table, dict) else ()):
+            need(value is None or isinstance(value, scalar)
+                 or (isinstance(value, dict) and all(isinstance(v, scalar) for v in value.values())),
+                 at + (word,), name, f"the value of {word!r} must be a string, a number or a flat mapping")
+            if name in ("qualifier_before", "qualifier_after"):
+                need(value in QUALIFIERS, at + (word,), name, f"a qualifier must be one of {', '.join(QUALIFIERS)}")
+    need(data.get("kind") is None or isinstance(data.get("kind"), str), ("kind",), None, "'kind' must be a string")
+    need(isinstance(data.get("exclude", False), bool), ("exclude",), None, "'exclude' must be true or false")
+    rules = data.get("rules")
+    for i, spec in enumerate(rules if isinstance(rules, list) else ()):
+        if not isinstance(spec, dict):
+            continue                                    # reported with its line later
+        at, rid = ("rules", i), spec.get("id") if isinstance(spec.get("id"), str) else None
+        for key in ("id", "pattern", "kind", "noun", "unit", "unit_map", "per_map", "description"):
+            if spec.get(key) is not None:
+                need(isinstance(spec[key], str), at + (key,), rid, f"'{key}' must be a string")
+        for key in ("value", "denominator"):
+            if spec.get(key) is not None:
+                need(number(spec[key]), at + (key,), rid, f"'{key}' must be a number")
+        if spec.get("priority") is not None:
+            need(isinstance(spec["priority"], int) and not isinstance(spec["priority"], bool),
+                 at + ("priority",), rid, "'priority' must be a whole number")
+        if spec.get("qualifier") is not None:
+            need(spec["qualifier"] in QUALIFIERS, at + ("qualifier",), rid,
+                 f"'qualifier' must be one of {', '.join(QUALIFIERS)}")
+        need(isinstance(spec.get("split", False), bool), at + ("split",), rid, "'split' must be true or false")
 
 
 def _key(surface: str) -> str:
