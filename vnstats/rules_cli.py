@@ -128,12 +128,13 @@ def test_rules(files, patterns, verbose):
     built-in rules (and --patterns), so their rules can use the built-in
     blocks such as {number}, and override built-in rules by id.
     """
-    builtin = {p.resolve() for p in _expand([builtin_patterns_dir()])}
     try:
+        loaded = {p.resolve() for p in _expand([builtin_patterns_dir(), *patterns])}
         chosen = {p.resolve() for p in _expand(files)}
+        # FILES not loaded already (as built-in or --patterns files) are loaded after those
+        extra = [f for f in files if not {p.resolve() for p in _expand([f])} <= loaded]
     except RuleError as e:
         raise click.UsageError(str(e)) from None
-    extra = [f for f in files if not ({p.resolve() for p in _expand([f])} <= builtin)]
     extractor = _load(list(patterns) + extra)
     rule_set = extractor.rules
 
