@@ -59,10 +59,20 @@ class CandidateFinder:
     def __init__(self, rules: RuleSet, numbers: NumberParser, whole: bool = False):
         self.rules = rules
         self.numbers = numbers
-        rules_ = rules.exclusions + rules.rules
-        self._slot = {id(rule): i for i, rule in enumerate(rules_)}
-        self._index = None if whole else StartIndex([rule.compiled for rule in rules_])
+        self._index = None if whole else StartIndex(
+            [rule.compiled for rule in rules.exclusions + rules.rules])
         self._places: tuple[str, list[list[int]]] | None = None   # of the last text
+        self._slot = self._slots()
+
+    def _slots(self) -> dict[int, int]:
+        return {id(rule): i for i, rule in enumerate(self.rules.exclusions + self.rules.rules)}
+
+    def __getstate__(self):
+        return {**self.__dict__, "_slot": None, "_places": None}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._slot = self._slots()        # the rules are new objects
 
     def exclusions(self, text: str, problems: list) -> list[tuple[int, int]]:
         spans = []

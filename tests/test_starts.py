@@ -1,0 +1,76 @@
+"""Rules are tried only where one of their matches can start (vnstats.starts):
+the leads read off a pattern, and the same matches as scanning the whole text."""
+from __future__ import annotations
+
+import regex
+import pytest
+
+from vnstats.candidates import CandidateFinder
+from vnstats.starts import FLAGS, StartIndex, finditer_at, leads
+
+
+def _sources(pattern):
+    found = leads(pattern)
+    return None if found is None else sorted(lead.source for lead in found)
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"(?<![\w.,/])\d+(?:[.,]\d+)*", [r"\d"]),
+    (r"(?:từ\s+)?(?P<num>\d+)", [r"\d", "từ"]),
+    (r"gấp\s+(?:hơn\s+)?\d+\s*lần", ["gấp"]),
+    (r"(?:một|hai|ba)\s+người", ["ba", "hai", "một"]),
+    (r"(?-i:[A-Z]+)\d", ["(?-i:[A-Z])"]),
+    (r"(?-i:QL)\s*\d+|quốc lộ \d+", ["(?-i:QL)", r"quốc\ lộ\ "]),
+    (r"a{1,3}b", ["a"]),                       # not "ab": a may repeat
+    (r"(?=\d)(?:\d+|x)", [r"\d", "x"]),       # lookarounds are skipped
+])
+def test_leads(pattern, expected):
+    assert _sources(pattern) == expected
+
+
+@pytest.mark.parametrize("pattern", [
+    r"\d*",                  # can match the empty string
+    r"(a)\1",                # a back-reference
+    r"\Gabc",                # \G differs between a search and a match at a place
+    r"(?x) a b",             # a flag that changes how the pattern reads
+    r"(?(1)a|b)",            # a conditional
+])
+def test_unreadable_patterns_have_no_leads(pattern):
+    assert leads(pattern) is None
+
+
+def test_optional_characters_before_a_lead_are_walked_back():
+    pattern = regex.compile(r"(?<=[(,])\s*(?:19|20)\d\d", FLAGS)
+    assert sorted(lead.text for lead in leads(pattern.pattern)) == ["19", "20"]
+    assert all(lead.behind for lead in leads(pattern.pattern))   # or on spaces before them
+    text = "năm (  2017), 1990 và (2018)"
+    places = StartIndex([pattern]).starts(text)[0]
+    assert [m.span() for m in finditer_at(pattern, text, places, 1.0)] == \
+        [m.span() for m in pattern.finditer(text)]
+
+
+def test_same_matches_as_a_whole_scan(extractor, dev_articles):
+    rules = extractor.rules.exclusions + extractor.rules.rules
+    index = StartIndex([rule.compiled for rule in rules])
+    texts = [a.read_text(encoding="utf-8") for a in dev_articles]
+    texts += [ex.text for rule in rules for ex in rule.examples]
+    for text in texts:
+        text = extractor.rules.normalizer.normalize(text)[0]
+        places = index.starts(text)
+        for i, rule in enumerate(rules):
+            whole = [(m.span(), m.groupdict()) for m in rule.compiled.finditer(text)]
+            if index.leads[i] is not None:
+                found = [(m.span(), m.groupdict()) for m in finditer_at(rule.compiled, text, places[i], 5.0)]
+                assert found == whole, (rule.id, text[:80])
+
+
+def test_extraction_is_the_same_either_way(extractor, dev_articles):
+    whole = CandidateFinder(extractor.rules, extractor.numbers, whole=True)
+    for article in dev_articles:
+        text = extractor.rules.normalizer.normalize(article.read_text(encoding="utf-8"))[0]
+        a, b = [], []
+        excluded_a = extractor.finder.exclusions(text, a)
+        excluded_b = whole.exclusions(text, b)
+        assert excluded_a == excluded_b
+        assert [(c.rule.id, c.start, c.end, c.value) for c in extractor.finder.candidates(text, a)] == \
+            [(c.rule.id, c.start, c.end, c.value) for c in whole.candidates(text, b)]
