@@ -36,11 +36,16 @@ class ContextBuilder:
     def figures(self, original: str, text: str, omap: OffsetMap,
                 candidates: list[Candidate]) -> list[Figure]:
         sentences = SentenceIndex(text)
+        stretches = {c.noun_start: self._stretch(text, c.noun_start)
+                     for c in candidates if c.noun_start is not None}
+        wanted = [s for s in stretches.values() if s is not None]
+        segmented = dict(zip(wanted, self.segmenter.words_of(wanted)))   # one call for all
         out = []
         for c in candidates:
             end, noun = c.end, None
             if c.noun_start is not None:
-                noun_span = self._noun(text, c.noun_start)
+                stretch = stretches[c.noun_start]
+                noun_span = self._noun(stretch, segmented[stretch], c.noun_start) if stretch else None
                 if noun_span:
                     end = max(end, noun_span[1])
                     s, e = omap.span(*noun_span)
@@ -64,16 +69,20 @@ class ContextBuilder:
             ))
         return out
 
-    def _noun(self, text: str, start: int) -> tuple[int, int] | None:
+    def _stretch(self, text: str, start: int) -> str | None:
+        """The text a noun starting at ``start`` is looked for in (None: none)."""
         stop = min(len(text), start + _STRETCH)
         m = self._clause_end.search(text, start, stop)
         if m:
             stop = m.start()
         stretch = text[start:stop]
-        if not stretch.strip():
-            return None
+        return stretch if stretch.strip() else None
+
+    def _noun(self, stretch: str, spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
+        """The noun's span in the text: the first words of ``stretch`` (whose word
+        ``spans`` are given), which stands at ``start``."""
         words = []
-        for s, e in self.segmenter.words(stretch):
+        for s, e in spans:
             word = stretch[s:e]
             if not any(ch.isalpha() for ch in word) or self.rules.lookup("noun_stops", word, False):
                 break

@@ -1,10 +1,25 @@
 """The sentence each figure stands in, found with underthesea's sentence splitter.
 
-Only paragraphs that hold a figure are split, each once.
+Only paragraphs that hold a figure are split, each once. The splitter is loaded
+on first use, through ``underthesea_parts`` (without the rest of underthesea).
 """
 from __future__ import annotations
 
 from bisect import bisect_right
+
+_sent_tokenize = None
+
+
+def _splitter():
+    global _sent_tokenize
+    if _sent_tokenize is None:
+        from .underthesea_parts import Unavailable, load_sentence_splitter
+        try:
+            _sent_tokenize = load_sentence_splitter()
+        except Unavailable:
+            from underthesea import sent_tokenize
+            _sent_tokenize = sent_tokenize
+    return _sent_tokenize
 
 
 class SentenceIndex:
@@ -28,11 +43,9 @@ class SentenceIndex:
 
 
 def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    from underthesea import sent_tokenize
-
     paragraph = text[start:end]
     spans, pos = [], 0
-    for sentence in sent_tokenize(paragraph):
+    for sentence in _splitter()(paragraph):
         i = paragraph.find(sentence, pos)
         if i < 0:
             continue

@@ -1,0 +1,132 @@
+"""The two parts of underthesea that vnstats uses, without the rest of it.
+
+``import underthesea`` loads its chunker, tagger, NER, classifier and their
+dependencies (a quarter of a second) before anything can be segmented; vnstats
+needs only the word segmenter (a regex tokenizer and a CRF model run by
+``underthesea_core``) and the sentence splitter. This module runs those very
+modules' code, read from the installed package, with their imports of the
+rest of underthesea answered by the few pieces they use, and reads the model
+files with ``pickle`` directly (``joblib`` would read them in pure Python).
+So the tokens, tags and sentences are underthesea's own.
+
+If the installed underthesea is laid out differently, ``load_*`` raise
+``Unavailable`` and the callers fall back on ``import underthesea``.
+"""
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import pickle
+import re
+import types
+from pathlib import Path
+
+
+class Unavailable(Exception):
+    """The installed underthesea does not have the expected modules."""
+
+
+def _package() -> Path:
+    spec = importlib.util.find_spec("underthesea")     # finds it without importing it
+    if spec is None or spec.origin is None:
+        raise Unavailable("underthesea is not installed")
+    return Path(spec.origin).parent
+
+
+class _Joblib:
+    """What underthesea asks of joblib: ``load`` a pickle file."""
+
+    @staticmethod
+    def load(path):
+        with open(path, "rb") as f:
+            return pickle.load(f)
+
+
+def _run(path: Path, provided: dict[tuple[str, int], object]) -> dict:
+    """Run the module at ``path``; an import it makes of ``(name, level)`` in
+    ``provided`` gets that object, of joblib the shim, of any other part of
+    underthesea an ``Unavailable``."""
+
+    def importer(name, globals=None, locals=None, fromlist=(), level=0):
+        if (name, level) in provided:
+            return provided[name, level]
+        if name == "joblib" and level == 0:
+            return _Joblib
+        if level or name == "underthesea" or name.startswith("underthesea."):
+            raise Unavailable(f"{path.name} imports {'.' * level}{name}")
+        return builtins.__import__(name, globals, locals, fromlist, level)
+
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise Unavailable(str(e)) from None
+    namespace = {"__name__": f"vnstats._underthesea_{path.stem}", "__file__": str(path),
+                 "__builtins__": {**builtins.__dict__, "__import__": importer}}
+    try:
+        exec(compile(source, str(path), "exec"), namespace)
+    except Unavailable:
+        raise
+    except Exception as e:
+        raise Unavailable(f"{path.name}: {type(e).__name__}: {e}") from None
+    return namespace
+
+
+def _unavailable(*args, **kwargs):
+    raise Unavailable("token normalisation is not loaded")
+
+
+class WordSegmenter:
+    """``underthesea.word_tokenize(text, use_token_normalize=False)``, with many
+    texts tagged in one call."""
+
+    def __init__(self):
+        root = _package()
+        normalize = root / "pipeline" / "text_normalize"
+        normalizer = _run(normalize / "text_normalizer.py", {})
+        characters = _run(normalize / "character_normalize.py", {
+            ("text_normalizer", 1): types.SimpleNamespace(character_map=normalizer["character_map"])})
+        tokenizer = _run(root / "pipeline" / "word_tokenize" / "regex_tokenize.py", {
+            ("underthesea.pipeline.text_normalize", 0): types.SimpleNamespace(
+                token_normalize=_unavailable),
+            ("underthesea.pipeline.text_normalize.character_normalize", 0): types.SimpleNamespace(
+                normalize_characters_in_text=characters["normalize_characters_in_text"])})
+        self._tokenize = tokenizer["tokenize"]
+        tagger = _run(root / "models" / "fast_crf_sequence_tagger.py", {})
+        source = (root / "pipeline" / "word_tokenize" / "__init__.py").read_text(encoding="utf-8")
+        model = re.search(r'join\(wd, "models", "([^"]+)"\)', source)
+        if model is None:
+            raise Unavailable("word_tokenize names no model")
+        self._model = tagger["FastCRFSequenceTagger"]()
+        try:
+            self._model.load(str(root / "pipeline" / "word_tokenize" / "models" / model.group(1)))
+        except Exception as e:
+            raise Unavailable(f"the word segmentation model: {e}") from None
+
+    def tokens(self, text: str) -> list[str]:
+        return self._tokenize(text, use_token_normalize=False, fixed_words=[])
+
+    def words(self, texts: list[str]) -> list[list[str]]:
+        """The words of each text (a word may have several syllables)."""
+        token_lists = [self.tokens(text) for text in texts]
+        featurizer, estimator = self._model.featurizer, self._model.estimator
+        features = featurizer.process([[[t] for t in tokens] for tokens in token_lists])
+        out = []
+        for tokens, x in zip(token_lists, features):
+            words: list[str] = []
+            for i, (tag, token) in enumerate(zip(estimator.tag(x), tokens)):
+                if tag == "I-W" and i > 0:
+                    words[-1] = words[-1] + " " + token
+                else:
+                    words.append(token)
+            out.append(words)
+        return out
+
+
+def load_sentence_splitter():
+    """``underthesea.sent_tokenize``."""
+    module = _run(_package() / "pipeline" / "sent_tokenize" / "__init__.py", {})
+    if not callable(module.get("sent_tokenize")):
+        raise Unavailable("no sent_tokenize")
+    return module["sent_tokenize"]
+
+
