@@ -147,7 +147,10 @@ def test_rules(files, patterns, verbose):
     bare = [r for r in rule_set.rules if selected(r.file) and not r.examples]
     failed = 0
     for ex in examples:
-        problem = check_example(extractor, ex)
+        try:
+            problem = check_example(extractor, ex)
+        except Exception as e:   # an engine bug: report it with the example, and go on
+            problem = f"expected figures, got an error: {type(e).__name__}: {e}"
         rule = f" {ex.rule_id}" if ex.rule_id else ""
         if problem:
             failed += 1
