@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from .numbers import NumberParser, ParsedNumber
 from .rules import Rule, RuleSet
-from .starts import StartIndex, finditer_at
+from .starts import StartIndex
 
 
 @dataclass
@@ -61,14 +61,14 @@ class CandidateFinder:
         self.numbers = numbers
         self._index = None if whole else StartIndex(
             [rule.compiled for rule in rules.exclusions + rules.rules])
-        self._places: tuple[str, list[list[int]]] | None = None   # of the last text
+        self._found: tuple[str, list] | None = None      # every rule's matches in the last text
         self._slot = self._slots()
 
     def _slots(self) -> dict[int, int]:
         return {id(rule): i for i, rule in enumerate(self.rules.exclusions + self.rules.rules)}
 
     def __getstate__(self):
-        return {**self.__dict__, "_slot": None, "_places": None}
+        return {**self.__dict__, "_slot": None, "_found": None}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -96,16 +96,20 @@ class CandidateFinder:
         return out
 
     def _matches(self, rule: Rule, text: str, problems: list):
-        try:
-            slot = self._slot[id(rule)]
-            if self._index is None or self._index.leads[slot] is None:
+        slot = self._slot[id(rule)]
+        if self._index is None or self._index.leads[slot] is None:
+            try:
                 return list(rule.compiled.finditer(text, timeout=self.rules.timeout))
-            if self._places is None or self._places[0] is not text:
-                self._places = (text, self._index.starts(text))
-            return list(finditer_at(rule.compiled, text, self._places[1][slot], self.rules.timeout))
-        except TimeoutError:
+            except TimeoutError:
+                problems.append(RuleTimeout(rule))
+                return []
+        if self._found is None or self._found[0] is not text:
+            self._found = (text, self._index.finditer_all(text, self.rules.timeout))
+        found = self._found[1][slot]
+        if isinstance(found, TimeoutError):
             problems.append(RuleTimeout(rule))
             return []
+        return found
 
     # ----------------------------------------------------------------- building
     def _number(self, m, group: str) -> ParsedNumber | None:

@@ -411,6 +411,7 @@ class StartIndex:
 
     def __init__(self, patterns: list):
         self.count = len(patterns)
+        self.patterns = list(patterns)
         self.leads = [leads(p.pattern) for p in patterns]
         owners: dict[str, list[tuple[int, tuple]]] = {}
         kinds: dict[str, Lead] = {}
@@ -447,6 +448,42 @@ class StartIndex:
                 + (f"(?=({ci})|)" if ci else "(?=()|)")
                 + (f"(?=({cs})|)" if cs else "(?=()|)"), FLAGS)
         self._at: dict[tuple, tuple] = {}
+        self._groups = self._group()
+
+    def _group(self) -> list[tuple]:
+        """Patterns with the very same leads are tried together: one call of a
+        pattern made of all of them, each in a lookahead of its own, tells which
+        match at a place."""
+        by_leads: dict[tuple, list[int]] = {}
+        for i, found in enumerate(self.leads):
+            if found:
+                by_leads.setdefault((found, self.patterns[i].flags), []).append(i)
+        groups = []
+        for (_, flags), members in by_leads.items():
+            if len(members) < 2:
+                continue
+            try:
+                source = "".join(f"(?:(?=({_uncaptured(self.patterns[i].pattern)}))|)" for i in members)
+                groups.append((regex.compile(source, flags), tuple(members)))
+            except (_Unreadable, regex.error):
+                pass
+        return groups
+
+    def finditer_all(self, text: str, timeout: float) -> list:
+        """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
+        a ``TimeoutError`` instead for one that ran out of time; None for one
+        without leads (to be scanned whole)."""
+        places = self.starts(text)
+        out: list = [None] * self.count
+        for combined, members in self._groups:
+            found = _run_group(combined, [self.patterns[i] for i in members], text,
+                               places[members[0]], timeout)
+            for i, matches in zip(members, found):
+                out[i] = matches
+        for i, pattern in enumerate(self.patterns):
+            if out[i] is None and self.leads[i] is not None:
+                out[i] = _run_one(pattern, text, places[i], timeout)
+        return out
 
     def _owners(self, key: tuple) -> tuple:
         """``(pattern, behinds)`` for each pattern with a lead at a place where the
@@ -515,3 +552,90 @@ def finditer_at(pattern, text: str, places: list[int], timeout: float):
         if m is not None:
             yield m
             pos = m.end()
+
+
+def _run_one(pattern, text: str, places: list[int], timeout: float):
+    try:
+        return list(finditer_at(pattern, text, places, timeout))
+    except TimeoutError as e:
+        return e
+
+
+def _run_group(combined, patterns: list, text: str, places: list[int], timeout: float) -> list:
+    """``_run_one`` of each of ``patterns`` (which share ``places``), trying all at
+    a place in one call of ``combined``; a pattern that matches there is run
+    again on its own for its match object. If the group runs out of time, each
+    pattern is run on its own with a time limit of its own."""
+    deadline = perf_counter() + timeout
+    pos = [0] * len(patterns)
+    found: list[list] = [[] for _ in patterns]
+    try:
+        for p in places:
+            left = deadline - perf_counter()
+            if left <= 0:
+                raise TimeoutError("regex timed out")
+            m = combined.match(text, p, timeout=left)
+            if m.lastindex is None:               # none of them matches here
+                continue
+            regs = m.regs
+            for k, pattern in enumerate(patterns):
+                if regs[k + 1][0] >= 0 and p >= pos[k]:
+                    real = pattern.match(text, p, timeout=max(deadline - perf_counter(), 1e-6))
+                    if real is not None:
+                        found[k].append(real)
+                        pos[k] = real.end()
+    except TimeoutError:
+        return [_run_one(pattern, text, places, timeout) for pattern in patterns]
+    return found
+
+
+def _class_end(p: str, i: int) -> int:
+    """The index after the character class that opens at ``p[i]``."""
+    n = len(p)
+    j = i + 1
+    if j < n and p[j] == "^":
+        j += 1
+    if j < n and p[j] == "]":
+        j += 1
+    while j < n and p[j] != "]":
+        if p[j] == "\\":
+            j += 2
+        elif p.startswith("[:", j):
+            end = p.find(":]", j + 2)
+            if end < 0:
+                raise _Unreadable("unterminated POSIX class")
+            j = end + 2
+        else:
+            j += 1
+    if j >= n:
+        raise _Unreadable("unterminated character class")
+    return j + 1
+
+
+def _uncaptured(p: str) -> str:
+    """``p`` with every capturing group made non-capturing (same matches)."""
+    out, i, n = [], 0, len(p)
+    while i < n:
+        ch = p[i]
+        if ch == "\\":
+            out.append(p[i:i + 2])
+            i += 2
+        elif ch == "[":
+            j = _class_end(p, i)
+            out.append(p[i:j])
+            i = j
+        elif ch == "(" and not p.startswith("(?", i):
+            out.append("(?:")
+            i += 1
+        elif p.startswith("(?P<", i) or p.startswith("(?'", i) or (
+                p.startswith("(?<", i) and not p.startswith(("(?<=", "(?<!"), i)):
+            close = ">" if p[i + 2] in "P<" else "'"
+            end = p.find(close, i + 3)
+            if end < 0:
+                raise _Unreadable("unterminated group name")
+            out.append("(?:")
+            i = end + 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
