@@ -95,3 +95,14 @@ def test_a_group_that_runs_out_of_time_is_run_one_by_one():
     found = index.finditer_all(text, 0.2)
     assert isinstance(found[0], TimeoutError)
     assert [m.group() for m in found[1]] == ["a1"]
+
+
+def test_lookarounds_before_a_lead_guard_it():
+    (lead,) = leads(r"(?<![\w.,/])\d+")
+    assert lead.guards == (r"(?<![\w.,/])",)
+    pattern = regex.compile(r"(?<![\w.,/])\d+\s*%", FLAGS)
+    text = "tăng 2017% và 12,5 %, x3 %"
+    index = StartIndex([pattern])
+    assert index.starts(text)[0] == [5, 14]          # not inside 2017, 12,5 or x3
+    found = {lead.source: lead.guards for lead in leads(r"(?:(?<!x)a)?\d")}
+    assert found == {"a": ("(?<!x)",), r"\d": ()}      # the guard of a part that may be skipped

@@ -31,7 +31,8 @@ class _Unreadable(Exception):
 
 # ------------------------------------------------------------------ parsing
 # A pattern is parsed into alternatives (lists of items); an item is
-#   ("zero",)                           something that matches no text
+#   ("zero", source)                    something that matches no text (a
+#                                      lookaround, \b, ^ …; source None if optional)
 #   ("atom", source, raw, ci, count)   one character: a literal (``raw`` is the
 #                                      character), a class or an escape (``raw`` None)
 #   ("group", alternatives, count)
@@ -81,7 +82,7 @@ class _Parser:
             item = self.escape(ci)
         elif ch in "^$":
             self.i += 1
-            item = ("zero",)
+            item = ("zero", ch)
         elif ch == ".":
             self.i += 1
             item = ("atom", ".", None, ci, ONCE)
@@ -95,10 +96,12 @@ class _Parser:
         if item is None:          # a comment
             return None
         count = self.quantifier()
-        if count is None or item[0] == "zero":
+        if count is None:
             return item
+        if item[0] == "zero":
+            return item if count[0] >= 1 else ("zero", None)
         if count[1] == 0:         # {0}: matches nothing
-            return ("zero",)
+            return ("zero", None)
         return item[:-1] + (count,)
 
     def quantifier_at(self, i):
@@ -169,7 +172,7 @@ class _Parser:
         ch = p[i + 1]
         self.i = i + 2
         if ch in _ZERO_ESCAPES:
-            return ("zero",)
+            return ("zero", _wrap(p[i:i + 2], ci))
         if ch in _CLASS_ESCAPES:
             return ("atom", p[i:i + 2], None, ci, ONCE)
         if ch in "pPN":                  # \p{Lu}, \pL, \N{NAME}
@@ -212,14 +215,11 @@ class _Parser:
         if rest.startswith(":") or rest.startswith(">"):
             self.i = i + 3
             return self.close(("group", self.alternatives(ci), ONCE))
-        if rest.startswith("=") or rest.startswith("!"):
-            self.i = i + 3
+        if rest.startswith("=") or rest.startswith("!") or rest in ("<=", "<!"):
+            self.i = i + (4 if rest in ("<=", "<!") else 3)
             self.alternatives(ci)
-            return self.close(("zero",))
-        if rest in ("<=", "<!"):
-            self.i = i + 4
-            self.alternatives(ci)
-            return self.close(("zero",))
+            self.close(None)
+            return ("zero", _wrap(p[i:self.i], ci))
         if rest.startswith("#"):
             end = p.find(")", i)
             if end < 0:
@@ -258,26 +258,33 @@ class _Parser:
 
 
 # ------------------------------------------------------------------- leads
+_CHEAP_GUARD = 40      # longer lookarounds cost as much as trying the rule: not guards
+
+
 class Lead:
     """What a match must start with: a literal ``text``, or one character of a
     class (``text`` None); ``source`` is it as a regex. A match may also start
     up to ``most`` characters earlier on each ``behind`` class (optional
-    characters before the lead, as in ``\\s*\\d``), innermost first."""
+    characters before the lead, as in ``\\s*\\d``), innermost first.
+    ``guards``: lookarounds and anchors that stand before the lead in the
+    pattern, which hold where a match starts on the lead (``(?<![\\w.,/])``
+    before a number: not inside another)."""
 
-    __slots__ = ("source", "text", "behind")
+    __slots__ = ("source", "text", "behind", "guards")
 
-    def __init__(self, source: str, text: str | None, behind: tuple = ()):
-        self.source, self.text, self.behind = source, text, behind
+    def __init__(self, source: str, text: str | None, behind: tuple = (), guards: tuple = ()):
+        self.source, self.text, self.behind, self.guards = source, text, behind, guards
 
     @property
     def length(self) -> int:
         return len(self.text) if self.text is not None else 1
 
     def after(self, optional: str, most: int | None) -> "Lead":
+        # a match may start on the optional characters, where other guards hold
         return Lead(self.source, self.text, self.behind + ((optional, most),))
 
     def _key(self):
-        return self.source, self.text, self.behind
+        return self.source, self.text, self.behind, self.guards
 
     def __eq__(self, other):
         return isinstance(other, Lead) and self._key() == other._key()
@@ -286,14 +293,15 @@ class Lead:
         return hash(self._key())
 
     def __repr__(self):
-        return f"Lead({self.source!r}{', behind=' + repr(self.behind) if self.behind else ''})"
+        return (f"Lead({self.source!r}{', behind=' + repr(self.behind) if self.behind else ''}"
+                f"{', guards=' + repr(self.guards) if self.guards else ''})")
 
 
 def _wrap(source: str, ci: bool) -> str:
     return source if ci else f"(?-i:{source})"
 
 
-def _lead(seq, i) -> Lead:
+def _lead(seq, i, guards: tuple) -> Lead:
     """The lead of ``seq`` at item ``i``, an atom: a run of literal characters,
     each exactly once and in one case mode, makes one literal lead; anything
     else is a one-character lead."""
@@ -305,37 +313,42 @@ def _lead(seq, i) -> Lead:
         sources.append(item[1])
         text.append(item[2])
     if not text:
-        return Lead(_wrap(source, ci), None)
-    return Lead(_wrap("".join(sources), ci), "".join(text))
+        return Lead(_wrap(source, ci), None, guards=guards)
+    return Lead(_wrap("".join(sources), ci), "".join(text), guards=guards)
 
 
-def _first(alts) -> tuple[set[Lead], bool]:
+def _first(alts, guards: tuple = ()) -> tuple[set[Lead], bool]:
     leads, nullable = set(), False
     for seq in alts:
-        more, empty = _first_of_sequence(seq, 0)
+        more, empty = _first_of_sequence(seq, 0, guards)
         leads |= more
         nullable |= empty
     return leads, nullable
 
 
-def _first_of_sequence(seq, start: int) -> tuple[set[Lead], bool]:
+def _first_of_sequence(seq, start: int, guards: tuple) -> tuple[set[Lead], bool]:
+    """Leads of ``seq`` from item ``start``; ``guards`` hold where it starts.
+    A lead found after optional items stands where the match starts when they
+    match nothing, so the guards before them hold there too."""
     leads: set[Lead] = set()
     for i in range(start, len(seq)):
         item = seq[i]
         if item[0] == "zero":
+            if item[1] is not None and len(item[1]) <= _CHEAP_GUARD:
+                guards = guards + (item[1],)
             continue
         least, most = item[-1]
         if item[0] == "atom":
             if least >= 1:
-                leads.add(_lead(seq, i))
+                leads.add(_lead(seq, i, guards))
                 return leads, False
             # an optional character: the match starts at what follows, or on it
-            rest, empty = _first_of_sequence(seq, i + 1)
+            rest, empty = _first_of_sequence(seq, i + 1, guards)
             optional = _wrap(item[1], item[3])
             if empty:
-                return leads | rest | {Lead(optional, None)}, True
+                return leads | rest | {Lead(optional, None, guards=guards)}, True
             return leads | {lead.after(optional, most) for lead in rest}, False
-        more, empty = _first(item[1])
+        more, empty = _first(item[1], guards)
         leads |= more
         if least >= 1 and not empty:
             return leads, False
@@ -353,6 +366,7 @@ def leads(pattern: str) -> frozenset[Lead] | None:
     try:
         for lead in found:
             regex.compile(lead.source, FLAGS)
+            regex.compile("".join(lead.guards), FLAGS)
             for optional, _ in lead.behind:
                 regex.compile(optional, FLAGS)
     except regex.error:
@@ -406,6 +420,59 @@ def _alternation(words: set[str], ignore_case: bool) -> str | None:
     return trie
 
 
+_PLAIN = (((), None),)      # a lead with nothing before it and no guards
+
+
+def _width(alts) -> int | None:
+    """The most characters ``alts`` can match (None: no limit, or a lookaround)."""
+    most = 0
+    for seq in alts:
+        total = 0
+        for item in seq:
+            if item[0] == "zero":
+                if item[1] is not None:
+                    return None
+                continue
+            count = item[-1][1]
+            inner = 1 if item[0] == "atom" else _width(item[1])
+            if count is None or inner is None:
+                return None
+            total += inner * count
+        most = max(most, total)
+    return most
+
+
+def _reach(guard: str) -> tuple[int, int] | None:
+    """How many characters before and after a place ``guard`` (lookarounds and
+    anchors) looks at, or None if that has no bound or depends on more."""
+    behind = ahead = 0
+    parser = _Parser(guard)
+    try:
+        while parser.i < parser.n:
+            start = parser.i
+            if guard.startswith(("(?=", "(?!"), start) or guard.startswith(("(?<=", "(?<!"), start):
+                body = 4 if guard[start + 2] == "<" else 3
+                parser.i = start + body
+                width = _width(parser.alternatives(True))
+                parser.close(None)
+                if width is None:
+                    return None
+                if body == 4:
+                    behind = max(behind, width)
+                else:
+                    ahead = max(ahead, width)
+            elif guard.startswith(("\\b", "\\B", "^", "$"), start):
+                parser.i = start + (1 if guard[start] in "^$" else 2)
+                behind, ahead = max(behind, 1), max(ahead, 1)
+            elif guard.startswith("(?-i:", start):      # a case-sensitive guard
+                return None
+            else:
+                return None
+    except _Unreadable:
+        return None
+    return behind, ahead
+
+
 class StartIndex:
     """The leads of a list of compiled patterns, and where they stand in a text."""
 
@@ -413,11 +480,17 @@ class StartIndex:
         self.count = len(patterns)
         self.patterns = list(patterns)
         self.leads = [leads(p.pattern) for p in patterns]
-        owners: dict[str, list[tuple[int, tuple]]] = {}
+        # places are found once for each distinct set of leads
+        self._sets = list(dict.fromkeys(found for found in self.leads if found))
+        self._set_of = [self._sets.index(found) if found else None for found in self.leads]
+        owners: dict[str, list[tuple[int, tuple, int | None]]] = {}
         kinds: dict[str, Lead] = {}
-        for i, found in enumerate(self.leads):
-            for lead in found or ():
-                owners.setdefault(lead.source, []).append((i, lead.behind))
+        guards: dict[str, int] = {}
+        for k, found in enumerate(self._sets):
+            for lead in found:
+                guard = "".join(lead.guards)
+                owners.setdefault(lead.source, []).append(
+                    (k, lead.behind, guards.setdefault(guard, len(guards)) if guard else None))
                 kinds[lead.source] = lead
         # Each lead is tested on what the scanner read at a place: ignoring case,
         # the longest literal there; with case, the longest case-sensitive
@@ -436,8 +509,10 @@ class StartIndex:
                 where = 0
                 ci_words.add("".join(_fold(c) for c in lead.text))
             self._tests.append((where, lead.length, regex.compile(source, FLAGS), owners[source]))
+        self._guards = [(regex.compile(guard, FLAGS), _reach(guard)) for guard in guards]
+        self._held: dict[tuple, bool] = {}      # guard results by the text around a place
         self._behind = {opt: regex.compile(opt, FLAGS)
-                        for found in self.leads if found for lead in found for opt, _ in lead.behind}
+                        for found in self._sets for lead in found for opt, _ in lead.behind}
         ci, cs = _alternation(ci_words, True), _alternation(cs_words, False)
         cs = f"(?-i:{cs})" if cs else None
         anything = [part for part in (ci, cs) if part] + sorted(classes)
@@ -451,13 +526,15 @@ class StartIndex:
         self._groups = self._group()
 
     def _group(self) -> list[tuple]:
-        """Patterns with the very same leads are tried together: one call of a
+        """Patterns that start with the same leads (whatever their guards) are
+        tried together, at every place one of them may start: one call of a
         pattern made of all of them, each in a lookahead of its own, tells which
-        match at a place."""
+        match there."""
         by_leads: dict[tuple, list[int]] = {}
         for i, found in enumerate(self.leads):
             if found:
-                by_leads.setdefault((found, self.patterns[i].flags), []).append(i)
+                sources = frozenset(lead.source for lead in found)
+                by_leads.setdefault((sources, self.patterns[i].flags), []).append(i)
         groups = []
         for (_, flags), members in by_leads.items():
             if len(members) < 2:
@@ -473,33 +550,39 @@ class StartIndex:
         """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
         a ``TimeoutError`` instead for one that ran out of time; None for one
         without leads (to be scanned whole)."""
-        places = self.starts(text)
+        places = self._places(text)
         out: list = [None] * self.count
         for combined, members in self._groups:
-            found = _run_group(combined, [self.patterns[i] for i in members], text,
-                               places[members[0]], timeout)
+            sets = {self._set_of[i] for i in members}
+            at = places[sets.pop()] if len(sets) == 1 else sorted(set().union(*(places[k] for k in sets)))
+            found = _run_group(combined, [self.patterns[i] for i in members], text, at, timeout)
             for i, matches in zip(members, found):
                 out[i] = matches
         for i, pattern in enumerate(self.patterns):
             if out[i] is None and self.leads[i] is not None:
-                out[i] = _run_one(pattern, text, places[i], timeout)
+                out[i] = _run_one(pattern, text, places[self._set_of[i]], timeout)
         return out
 
     def _owners(self, key: tuple) -> tuple:
-        """``(pattern, behinds)`` for each pattern with a lead at a place where the
-        scanner read ``key``."""
+        """``(set of leads, behinds)`` for each set with a lead at a place where
+        the scanner read ``key``."""
         found: dict[int, set] = {}
         for where, length, test, rules in self._tests:
             s = key[where]
             if s is not None and length <= len(s) and test.fullmatch(s, 0, length):
-                for i, behind in rules:
-                    found.setdefault(i, set()).add(behind)
-        return tuple((i, tuple(sorted(b))) for i, b in sorted(found.items()))
+                for k, behind, guard in rules:
+                    found.setdefault(k, set()).add((behind, guard))
+        return tuple((k, _PLAIN if v == {((), None)} else tuple(v)) for k, v in sorted(found.items()))
 
     def starts(self, text: str) -> list[list[int]]:
         """For each pattern, the places in ``text`` (in order) where one of its
         matches could start."""
-        out: list[list[int]] = [[] for _ in range(self.count)]
+        places = self._places(text)
+        return [places[k] if k is not None else [] for k in self._set_of]
+
+    def _places(self, text: str) -> list[list[int]]:
+        """``starts`` for each distinct set of leads."""
+        out: list[list[int]] = [[] for _ in self._sets]
         if self.scanner is None:
             return out
         at, unsorted = self._at, set()
@@ -509,19 +592,47 @@ class StartIndex:
             owners = at.get(key)
             if owners is None:
                 owners = at[key] = self._owners(key)
-            for i, behinds in owners:
-                if behinds == ((),):
-                    out[i].append(p)
-                else:
-                    out[i].extend(self._expand(text, p, behinds))
-                    unsorted.add(i)
-        for i in unsorted:
-            out[i] = sorted(set(out[i]))
+            held: dict[int, bool] = {}          # guards tried at p
+            for k, variants in owners:
+                if variants is _PLAIN:
+                    out[k].append(p)
+                    continue
+                here = self._here(text, p, variants, held)
+                if len(here) == 1 and p in here:
+                    out[k].append(p)
+                elif here:
+                    out[k].extend(here)
+                    unsorted.add(k)
+        for k in unsorted:
+            out[k] = sorted(set(out[k]))
         return out
 
-    def _expand(self, text: str, p: int, behinds) -> set[int]:
+    def _holds(self, guard: int, text: str, p: int) -> bool:
+        pattern, reach = self._guards[guard]
+        if reach is None:
+            return pattern.match(text, p) is not None
+        # it sees only so many characters each side: the answer is that of those
+        start = max(0, p - reach[0])
+        around = text[start:p + reach[1]]
+        key = (guard, p - start, around)
+        ok = self._held.get(key)
+        if ok is None:
+            if len(self._held) > 100000:
+                self._held.clear()
+            ok = self._held[key] = pattern.match(around, p - start) is not None
+        return ok
+
+    def _here(self, text: str, p: int, variants, held: dict[int, bool]) -> set[int]:
+        """Where matches may start for a lead at ``p``: there, if its guards
+        hold, and on the optional characters before it."""
         places = set()
-        for behind in behinds:
+        for behind, guard in variants:
+            if guard is not None:
+                ok = held.get(guard)
+                if ok is None:
+                    ok = held[guard] = self._holds(guard, text, p)
+                if not ok:
+                    continue
             found = {p}
             for optional, most in behind:
                 test = self._behind[optional]
