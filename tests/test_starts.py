@@ -106,3 +106,13 @@ def test_lookarounds_before_a_lead_guard_it():
     assert index.starts(text)[0] == [5, 14]          # not inside 2017, 12,5 or x3
     found = {lead.source: lead.guards for lead in leads(r"(?:(?<!x)a)?\d")}
     assert found == {"a": ("(?<!x)",), r"\d": ()}      # the guard of a part that may be skipped
+
+
+def test_the_fast_scanner_finds_what_regex_finds():
+    """The scanner may run on the standard library's re, which knows fewer digits
+    than regex (a Garay digit here): it must still find every place."""
+    pattern = regex.compile(r"\d+\s*%", FLAGS)
+    text = "tăng \U00010D41\U00010D42 % và 5%"
+    index = StartIndex([pattern])
+    assert [m.span() for m in index.finditer_all(text, 1.0)[0]] == [m.span() for m in pattern.finditer(text)]
+    assert len(index.finditer_all(text, 1.0)[0]) == 2
