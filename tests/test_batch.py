@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import DEV, ROOT
 from tests.test_reading import cp1258
-from vnstats.batch import Batch
+from vnstats.batch import AHEAD_PER_WORKER, Batch
 from vnstats.inputs import Input
 from vnstats.progress import printable
 
@@ -151,7 +151,7 @@ def test_one_and_two_workers_write_the_same_bytes():
 
 def test_one_document_starts_no_workers(extractor, monkeypatch, tmp_path):
     (tmp_path / "a.txt").write_text(SHORT, encoding="utf-8")
-    monkeypatch.setattr(Batch, "_start_pool", lambda self: pytest.fail("a pool was started"))
+    monkeypatch.setattr(Batch, "_start_worker", lambda self: pytest.fail("a worker was started"))
     with Batch(extractor, jobs=4) as batch:
         docs = list(batch.run([Input("a.txt", path=str(tmp_path / "a.txt"))]))
     assert [f.value for f in docs[0].figures] == [171, 100]
@@ -176,7 +176,7 @@ POOL_SCRIPT = textwrap.dedent("""
         global pulled
         for name in names:
             pulled += 1
-            yield Input(name)
+            yield Input(name, path=name)
 
     names = [str(i) for i in range(int(sys.argv[1]))]
     names[int(sys.argv[2])] = "crash"
@@ -205,5 +205,5 @@ def test_pool_keeps_order_streams_and_survives_a_dying_worker():
     names[1500] = "crash"
     assert out["sources"] == names                   # everything, in input order
     assert out["errors"] == {"crash": "crash"}       # only the culprit lost
-    assert out["pids"] >= 2                          # two workers, then fresh ones
-    assert out["pulled_at_first"] <= 2 * 4 * 4 + 3   # only a few chunks read ahead
+    assert out["pids"] >= 3                          # two workers, then a fresh one
+    assert out["pulled_at_first"] <= 2 * AHEAD_PER_WORKER + 3     # only a few read ahead

@@ -1,16 +1,20 @@
 """Running a batch: every input becomes one ``Document``, yielded in input order.
 
 With one job, or one document, everything runs in this process. Otherwise the
-documents go to a pool of worker processes, each with one ``Extractor`` that it
-reuses for all its documents (on Linux the workers are forked from this process
-and inherit its extractor; elsewhere each builds its own). Workers get paths,
-not contents: reading and decoding happen in the worker. Work is sent in small
-chunks and only a few chunks per worker are in flight, so memory stays flat
-however many documents there are.
+documents go to worker processes, each with one ``Extractor`` that it reuses for
+all its documents (on Linux the workers are forked and inherit this process's
+extractor; elsewhere each builds its own). Workers get paths, not contents:
+reading and decoding happen in the worker.
 
-A worker that dies (killed, out of memory, crashed) does not lose the batch:
-the documents that were in flight are run again one at a time on a fresh pool,
-and the one that kills its worker again gets an error of type ``crash``.
+Each worker has its own pipe and at most ``IN_FLIGHT`` documents sent ahead; no
+document is sent more than ``AHEAD_PER_WORKER`` × workers places ahead of the
+next one to write. So memory stays flat however many documents there are, and
+a slow document holds back the output, never the memory. Own pipes rather than
+``multiprocessing.Pool``/``ProcessPoolExecutor``: with no shared queue and no
+feeder thread, a worker can be ended at any moment (Ctrl-C, a closed pipe)
+without leaving a lock or a half-read message behind, and a worker that dies
+(killed, out of memory, crashed) is known with the document it had: that
+document gets an error of type ``crash``, the others go to a fresh worker.
 """
 from __future__ import annotations
 
@@ -19,9 +23,8 @@ import os
 import signal
 import sys
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
+from multiprocessing.connection import wait
 from typing import Iterable, Iterator, Sequence
 
 from .api import extract_document, extract_file
@@ -30,12 +33,8 @@ from .extractor import Extractor
 from .inputs import Input
 from .reading import DEFAULT_MAX_BYTES, InputError, decode
 
-CHUNK = 4                 # documents per task sent to a worker
-CHUNKS_PER_WORKER = 4     # tasks in flight per worker
-
-# The worker's state: its extractor and size limit (set by _start_worker, or
-# inherited from the parent when the pool is forked).
-_worker: tuple[Extractor, int] | None = None
+IN_FLIGHT = 2              # documents sent to a worker before its first answer
+AHEAD_PER_WORKER = 8       # how far past the next document to write work may go
 
 
 def default_jobs() -> int:
@@ -71,8 +70,7 @@ class Batch:
                  patterns: Sequence[str] = ()):
         self.extractor, self.jobs, self.max_bytes = extractor, jobs, max_bytes
         self.patterns = tuple(str(p) for p in patterns)
-        self._pool: ProcessPoolExecutor | None = None
-        self._workers = 0
+        self._workers: list[_Worker] = []
 
     def __enter__(self) -> "Batch":
         return self
@@ -86,96 +84,129 @@ class Batch:
         head = list(islice(inputs, self.jobs + 1))
         if self.jobs <= 1 or len(head) <= 1:      # no workers to start for one document
             for item in chain(head, inputs):
-                yield process(item, self.extractor, self.max_bytes)
+                yield self._here(item)
             return
-        self._workers = min(self.jobs, len(head))
-        yield from self._run_pool(chain(head, inputs))
+        yield from self._run_pool(chain(head, inputs), min(self.jobs, len(head)))
 
-    def _run_pool(self, inputs: Iterator[Input]) -> Iterator[Document]:
-        limit = self._workers * CHUNKS_PER_WORKER
-        chunks = iter(lambda: list(islice(inputs, CHUNK)), [])
-        window: deque = deque()
+    def _here(self, item: Input) -> Document:
+        return process(item, self.extractor, self.max_bytes)
+
+    def _run_pool(self, inputs: Iterator[Input], workers: int) -> Iterator[Document]:
+        self._workers = [self._start_worker() for _ in range(workers)]
+        limit = workers * AHEAD_PER_WORKER
+        todo: deque = deque()        # (number, input) to send, inputs taken back first
+        done: dict = {}              # number → document, until its turn comes
+        taken = written = 0
+        exhausted = False
         while True:
-            while len(window) < limit and (chunk := next(chunks, None)) is not None:
-                window.append((self._submit(chunk), chunk))
-            if not window:
-                return
-            future, chunk = window.popleft()
-            try:
-                docs = future.result()
-            except BrokenProcessPool:
-                yield from self._recover([(future, chunk), *window])
-                window.clear()
+            for worker in self._workers:
+                while len(worker.tasks) < IN_FLIGHT:
+                    if not todo:
+                        if exhausted or taken - written >= limit:
+                            break
+                        item = next(inputs, None)
+                        if item is None:
+                            exhausted = True
+                            break
+                        todo.append((taken, item))
+                        taken += 1
+                    number, item = todo.popleft()
+                    if item.path is None:     # stdin's bytes or an error: nothing to send
+                        done[number] = self._here(item)
+                    else:
+                        worker.send(number, item)
+            while written in done:
+                yield done.pop(written)
+                written += 1
+            busy = [w for w in self._workers if w.tasks]
+            if not busy:
+                if exhausted and not todo:
+                    return
                 continue
-            yield from docs
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            for i, worker in enumerate(self._workers):
+                lost = worker.collect(done)
+                if lost is None:
+                    continue
+                if lost:                      # it died: its first document was the cause
+                    number, item = lost.popleft()
+                    done[number] = Document(item.source, error={
+                        "type": "crash", "message": "the worker process died reading it"})
+                    todo.extendleft(reversed(lost))
+                self._workers[i] = self._start_worker()
 
-    def _recover(self, window: list) -> Iterator[Document]:
-        """After a worker died: keep what was done, run the rest again one by one,
-        so that an input that kills its worker again is known."""
-        self.close(kill=True)
-        for future, chunk in window:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                yield from future.result()
-                continue
-            for item in chunk:
-                try:
-                    yield self._submit([item]).result()[0]
-                except BrokenProcessPool:
-                    self.close(kill=True)
-                    yield Document(item.source, error={"type": "crash",
-                                                       "message": "the worker process died"})
-
-    def _submit(self, chunk: list[Input]) -> Future:
-        if self._pool is None:
-            self._pool = self._start_pool()
-        try:
-            return self._pool.submit(_run_chunk, chunk)
-        except BrokenProcessPool as e:       # a worker died since: handled with the others
-            future = Future()
-            future.set_exception(e)
-            return future
-
-    def _start_pool(self) -> ProcessPoolExecutor:
-        global _worker
-        if sys.platform.startswith("linux"):
-            context = multiprocessing.get_context("fork")
-            _worker = (self.extractor, self.max_bytes)   # inherited: no rules to load again
+    def _start_worker(self) -> "_Worker":
+        if sys.platform.startswith("linux"):      # fork: the worker inherits the extractor
+            context, extractor = multiprocessing.get_context("fork"), self.extractor
         else:
-            context = multiprocessing.get_context()
-        pool = ProcessPoolExecutor(self._workers, mp_context=context, initializer=_start_worker,
-                                   initargs=(self.patterns, self.max_bytes))
-        # Start the workers with Ctrl-C ignored, so that only this process handles it.
+            context, extractor = multiprocessing.get_context(), None
+        # Started with Ctrl-C ignored, so that only this process handles it.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            pool.submit(int).result()
+            return _Worker(context, extractor, self.patterns, self.max_bytes)
         finally:
             signal.signal(signal.SIGINT, previous)
-        return pool
 
     def close(self, kill: bool = False) -> None:
-        """Stop the workers: let them finish (``kill=False``) or end them now."""
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        if not kill:
-            pool.shutdown(wait=True)
-            return
-        # ProcessPoolExecutor cannot end running work before Python 3.14.
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for p in processes:
-            p.terminate()
-        for p in processes:
-            p.join()
+        """Stop the workers: when they are done (``kill=False``) or now."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop(kill)
 
 
-def _start_worker(patterns: tuple[str, ...], max_bytes: int) -> None:
-    global _worker
+class _Worker:
+    """One worker process, its pipe, and the documents sent to it, in order."""
+
+    def __init__(self, context, extractor: Extractor | None, patterns: tuple, max_bytes: int):
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, daemon=True,
+                                       args=(theirs, extractor, patterns, max_bytes))
+        self.process.start()
+        theirs.close()
+        self.tasks: deque = deque()
+
+    def send(self, number: int, item: Input) -> None:
+        self.tasks.append((number, item))
+        try:
+            self.conn.send(item)
+        except OSError:            # it has died: found by collect
+            pass
+
+    def collect(self, done: dict) -> deque | None:
+        """Move its answers into ``done``. If it has died: the documents it had
+        (the first of them the one it died on), and the process is gone."""
+        try:
+            while self.conn.poll():
+                document = self.conn.recv()
+                number, _ = self.tasks.popleft()
+                done[number] = document
+        except (EOFError, OSError):
+            self.stop(kill=True)
+            return self.tasks
+        return None
+
+    def stop(self, kill: bool) -> None:
+        if kill or self.tasks:
+            self.process.terminate()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join()
+        self.conn.close()
+
+
+def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int) -> None:
+    """A worker: one extractor, documents in, documents out, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if _worker is None:
-        _worker = (Extractor(patterns=patterns), max_bytes)
-
-
-def _run_chunk(chunk: list[Input]) -> list[Document]:
-    extractor, max_bytes = _worker
-    return [process(item, extractor, max_bytes) for item in chunk]
+    if extractor is None:
+        extractor = Extractor(patterns=patterns)
+    while True:
+        try:
+            item = conn.recv()
+        except EOFError:
+            return
+        if item is None:
+            return
+        conn.send(process(item, extractor, max_bytes))

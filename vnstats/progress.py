@@ -49,7 +49,7 @@ class Progress:
             parts.append(f"{_clock((self.total - self.done) / rate)} left")
         line = "vnstats: " + ", ".join(parts)
         try:
-            width = os.get_terminal_size(self.stream.fileno()).columns
+            width = os.get_terminal_size(self.stream.fileno()).columns or 80   # 0: size unknown
         except (OSError, ValueError, AttributeError):
             width = 80
         self.stream.write("\r" + line[:max(width - 1, 0)] + "\x1b[K")
