@@ -6,7 +6,8 @@ import regex
 import pytest
 
 from vnstats.candidates import CandidateFinder
-from vnstats.starts import FLAGS, StartIndex, finditer_at, leads
+from vnstats.rules import single_line
+from vnstats.starts import FLAGS, StartIndex, finditer_at, gates, leads
 
 
 def _sources(pattern):
@@ -77,8 +78,8 @@ def test_extraction_is_the_same_either_way(extractor, dev_articles):
 
 
 def test_patterns_with_the_same_leads_are_tried_together():
-    patterns = [regex.compile(p, FLAGS) for p in (r"(?P<num>\d+)\s*%", r"(\d+)\s+(?P<noun>người)",
-                                                  r"\d+(?:,\d+)?\s*tỷ")]
+    patterns = [regex.compile(p, FLAGS) for p in (r"(?P<num>\d+)\s*[%‰]", r"(\d+)\s+(?P<noun>[^\W\d_]+)",
+                                                  r"\d+(?:,\d+)?\s*[tT]")]
     index = StartIndex(patterns)
     assert [members for _, members in index._groups] == [(0, 1, 2)]
     text = "Có 12 người, 3,5 tỷ đồng và 40 % số 7 người."
@@ -116,3 +117,15 @@ def test_the_fast_scanner_finds_what_regex_finds():
     index = StartIndex([pattern])
     assert [m.span() for m in index.finditer_all(text, 1.0)[0]] == [m.span() for m in pattern.finditer(text)]
     assert len(index.finditer_all(text, 1.0)[0]) == 2
+
+
+def test_a_rule_is_not_tried_where_a_text_it_needs_is_missing():
+    percent = regex.compile(single_line(r"(?<![\w.,/])\d+(?:,\d+)?\s*(?:%|phần\s+trăm)"), FLAGS)
+    assert gates(percent.pattern) == ((frozenset({("%", True), ("phần", True)}),), True)
+    text = "Có 12 người.\nTăng 5 %, giảm 3 phần trăm và 7 người.\n40 xã"
+    index = StartIndex([percent])
+    assert [m.group() for m in index.finditer_all(text, 1.0)[0]] == ["5 %", "3 phần trăm"]
+    # a pattern that may run over a line break looks for its text to the end
+    across = regex.compile(r"\d+\W+%", FLAGS)
+    assert gates(across.pattern)[1] is False
+    assert [m.group() for m in StartIndex([across]).finditer_all("5\n%", 1.0)[0]] == ["5\n%"]

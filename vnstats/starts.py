@@ -19,6 +19,7 @@ no leads and is scanned whole, as before.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from time import perf_counter
 
 import regex
@@ -375,6 +376,73 @@ def leads(pattern: str) -> frozenset[Lead] | None:
     return frozenset(found)
 
 
+# ------------------------------------------------------------ requirements
+_MAX_GATES = 3
+
+
+def _must_alternatives(alts) -> list[frozenset]:
+    """Clauses (each: a set of ``(text, ignore_case)`` literals, one of which a
+    match contains) that hold whichever alternative matches."""
+    picks = []
+    for seq in alts:
+        clauses = _must_sequence(seq)
+        if not clauses:
+            return []
+        picks.append(max(clauses, key=lambda c: (min(len(t) for t, _ in c), -len(c))))
+    return [frozenset().union(*picks)]
+
+
+def _must_sequence(seq) -> list[frozenset]:
+    clauses, i = [], 0
+    while i < len(seq):
+        item = seq[i]
+        if item[0] == "atom" and item[2] is not None and item[4][0] >= 1:
+            run, ci = [], item[3]
+            while i < len(seq) and seq[i][0] == "atom" and seq[i][2] is not None \
+                    and seq[i][3] == ci and seq[i][4] == ONCE:
+                run.append(seq[i][2])
+                i += 1
+            if not run:                       # a repeated letter: it, at least once
+                run, i = [item[2]], i + 1
+            clauses.append(frozenset({("".join(run), ci)}))
+            continue
+        if item[0] == "group" and item[2][0] >= 1:
+            clauses.extend(_must_alternatives(item[1]))
+        i += 1
+    return clauses
+
+
+def _crosses_lines(alts) -> bool:
+    """Whether some character a match consumes may be a line break."""
+    for seq in alts:
+        for item in seq:
+            if item[0] == "atom" and regex.match(item[1], "\n", FLAGS):
+                return True
+            if item[0] == "group" and _crosses_lines(item[1]):
+                return True
+    return False
+
+
+def gates(pattern: str) -> tuple[tuple[frozenset, ...], bool] | None:
+    """Some texts every match of ``pattern`` contains, as clauses of literals
+    (one of each clause), only those rare enough to be worth looking for; and
+    whether a match stays on one line. None when nothing is worth it."""
+    try:
+        alts = _Parser(pattern).parse()
+        clauses = _must_alternatives(alts)
+        one_line = not _crosses_lines(alts)
+    except (_Unreadable, RecursionError, regex.error):
+        return None
+
+    def rare(literal) -> bool:
+        text = literal[0]
+        return "\n" not in text and (len(text) >= 2 or not text.isalnum())
+
+    chosen = sorted((c for c in clauses if len(c) <= 8 and all(rare(lit) for lit in c)),
+                    key=lambda c: (-min(len(t) for t, _ in c), len(c), sorted(c)))[:_MAX_GATES]
+    return (tuple(chosen), one_line) if chosen else None
+
+
 # ------------------------------------------------------------------- index
 def _fold(ch: str) -> str:
     low = ch.lower()
@@ -557,6 +625,10 @@ class StartIndex:
                 literals, (f"(?=({ci})|)" if ci else "(?=()|)") + (f"(?=({cs})|)" if cs else "(?=()|)"),
                 {c for word in ci_words for c in word}, sorted(classes))
         self._at: dict[tuple, tuple] = {}
+        self.gates = [gates(p.pattern) if found else None for p, found in zip(self.patterns, self.leads)]
+        self._gate_tests = {lit: regex.compile(regex.escape(lit[0]) if lit[1] else
+                                               f"(?-i:{regex.escape(lit[0])})", FLAGS)
+                            for g in self.gates if g for clause in g[0] for lit in clause}
         self._groups = self._group()
 
     def _group(self) -> list[tuple]:
@@ -568,9 +640,9 @@ class StartIndex:
         for i, found in enumerate(self.leads):
             if found:
                 sources = frozenset(lead.source for lead in found)
-                by_leads.setdefault((sources, self.patterns[i].flags), []).append(i)
+                by_leads.setdefault((sources, self.patterns[i].flags, self.gates[i]), []).append(i)
         groups = []
-        for (_, flags), members in by_leads.items():
+        for (_, flags, _), members in by_leads.items():
             if len(members) < 2:
                 continue
             try:
@@ -585,16 +657,19 @@ class StartIndex:
         a ``TimeoutError`` instead for one that ran out of time; None for one
         without leads (to be scanned whole)."""
         places = self._places(text)
+        gate = _Gate(text, self._gate_tests)
         out: list = [None] * self.count
         for combined, members in self._groups:
             sets = {self._set_of[i] for i in members}
             at = places[sets.pop()] if len(sets) == 1 else sorted(set().union(*(places[k] for k in sets)))
+            at = gate.passing(at, self.gates[members[0]])
             found = _run_group(combined, [self.patterns[i] for i in members], text, at, timeout)
             for i, matches in zip(members, found):
                 out[i] = matches
         for i, pattern in enumerate(self.patterns):
             if out[i] is None and self.leads[i] is not None:
-                out[i] = _run_one(pattern, text, places[self._set_of[i]], timeout)
+                at = gate.passing(places[self._set_of[i]], self.gates[i])
+                out[i] = _run_one(pattern, text, at, timeout)
         return out
 
     def _owners(self, key: tuple) -> tuple:
@@ -706,6 +781,47 @@ def finditer_at(pattern, text: str, places: list[int], timeout: float):
         if m is not None:
             yield m
             pos = m.end()
+
+
+class _Gate:
+    """Where in one text a pattern's gates hold: each clause has a literal that
+    starts at or after a place, on its line if matches keep to one line."""
+
+    def __init__(self, text: str, tests: dict):
+        self.text, self.tests = text, tests
+        self._at: dict = {}
+        self._lines: list[int] | None = None
+
+    def _starts(self, clause: frozenset) -> list[int]:
+        found = self._at.get(clause)
+        if found is None:
+            found = self._at[clause] = sorted({m.start() for lit in clause for m in
+                                               self.tests[lit].finditer(self.text, overlapped=True)})
+        return found
+
+    def passing(self, places: list[int], gate) -> list[int]:
+        if gate is None or not places:
+            return places
+        clauses, one_line = gate
+        starts = [self._starts(clause) for clause in clauses]
+        if any(not s for s in starts):
+            return []
+        if one_line and self._lines is None:
+            self._lines = [i for i, ch in enumerate(self.text) if ch == "\n"]
+        lines, end = self._lines, len(self.text)
+        out = []
+        for p in places:
+            bound = end
+            if one_line:
+                k = bisect_left(lines, p)
+                bound = lines[k] if k < len(lines) else end
+            for s in starts:
+                k = bisect_left(s, p)
+                if k == len(s) or s[k] >= bound:
+                    break
+            else:
+                out.append(p)
+        return out
 
 
 def _run_one(pattern, text: str, places: list[int], timeout: float):
