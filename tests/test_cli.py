@@ -143,7 +143,8 @@ def test_closed_pipe_ends_quietly():
     assert stderr == b""
 
 
-def test_ctrl_c_stops_the_workers_and_leaves_no_file(tmp_path):
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_stops_the_workers_and_leaves_no_file(tmp_path, signum, status):
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(command("-j", "2", "-o", str(out), *[SAMPLE] * 2000),
                             stderr=subprocess.PIPE, env=ENV, start_new_session=True)
@@ -151,9 +152,12 @@ def test_ctrl_c_stops_the_workers_and_leaves_no_file(tmp_path):
     while not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.part")):   # writing
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGINT)        # as a terminal does: the whole process group
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)           # as a terminal does: the whole process group
+    else:
+        os.kill(proc.pid, signum)             # as kill does: the command alone
     stderr = proc.stderr.read()
-    assert proc.wait(timeout=300) == 130
+    assert proc.wait(timeout=300) == status
     assert stderr == b""
     assert list(tmp_path.iterdir()) == []
     while time.monotonic() < deadline:        # and no worker is left running

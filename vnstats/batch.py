@@ -199,7 +199,8 @@ class _Worker:
 
 def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int) -> None:
     """A worker: one extractor, documents in, documents out, until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is for the parent to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)       # terminate() ends it, even mid-match
     if extractor is None:
         extractor = Extractor(patterns=patterns)
     while True:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 from contextlib import contextmanager
 from typing import BinaryIO, Iterator
@@ -16,6 +17,7 @@ import click
 
 from . import __version__
 from .batch import Batch, default_jobs
+from .document import Document
 from .extractor import Extractor
 from .inputs import STDIN, InputFinder
 from .progress import Progress
@@ -44,6 +46,7 @@ Exit status:
   2    usage error
   130  interrupted (Ctrl-C); an -o file is left as it was
   141  the output was closed early (as by head)
+  143  terminated (kill); an -o file is left as it was
 """
 
 
@@ -75,11 +78,12 @@ def main():
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN",
               help="With -r: read only files whose name matches, such as '*.txt' (repeatable).")
 @click.option("--hidden", is_flag=True, help="With -r: read hidden files and folders too.")
-@click.option("--files-from", type=click.Path(dir_okay=False, allow_dash=True), metavar="LIST",
+@click.option("--files-from", type=click.Path(exists=True, dir_okay=False, allow_dash=True), metavar="LIST",
               help="Read the paths of the files from LIST, one per line (- for standard input).")
 @click.option("-0", "--null", is_flag=True,
               help="Paths in LIST end with a NUL byte, as find -print0 writes them.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="CPUs",
+              metavar="N",
               help="Worker processes. Results are written in input order whatever the number.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="jsonl (default): one JSON object per document. "
@@ -109,27 +113,21 @@ def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty
     more than one file.
     """
     fmt = _check_usage(files, recursive, globs, hidden, files_from, null, fmt, pretty, excel)
+    progress = Progress(sys.stderr, shown=False)
     try:
-        extractor = Extractor(patterns=patterns)
-    except RuleError as e:
-        raise click.UsageError(str(e))
-    finder = InputFinder(files, recursive=recursive, globs=globs, hidden=hidden,
-                         files_from=files_from, null=null, max_bytes=max_bytes)
-    progress = _progress(finder, quiet)
-    hide_progress = progress.shown and output == STDIN and sys.stdout.isatty()
-    failed = 0
-    try:
-        with _open_output(output) as stream, Batch(extractor, jobs, max_bytes, patterns) as batch:
-            writer = Writer(stream, fmt, pretty=pretty, excel=excel, flush=output == STDIN)
-            for doc in batch.run(finder):
-                if not doc.ok:
-                    failed += 1
-                    progress.message(doc.source, doc.error["message"])
-                if hide_progress:
-                    progress.clear()
-                writer.write(doc)
-                progress.advance(len(doc.figures))
-        progress.clear()
+        with _sigterm_as_exit():
+            try:
+                extractor = Extractor(patterns=patterns)
+            except RuleError as e:
+                raise click.UsageError(str(e))
+            finder = InputFinder(files, recursive=recursive, globs=globs, hidden=hidden,
+                                 files_from=files_from, null=null, max_bytes=max_bytes)
+            progress = _progress(finder, quiet)
+            with _open_output(output) as stream, Batch(extractor, jobs, max_bytes, patterns) as batch:
+                writer = Writer(stream, fmt, pretty=pretty, excel=excel, flush=output == STDIN)
+                failed = _write_all(batch.run(finder), writer, progress,
+                                    hide_progress=output == STDIN and sys.stdout.isatty())
+            progress.clear()
     except KeyboardInterrupt:
         progress.clear()
         sys.exit(EXIT_INTERRUPTED)
@@ -138,6 +136,33 @@ def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_BROKEN_PIPE)
     sys.exit(EXIT_FAILED if failed else 0)
+
+
+def _write_all(documents: Iterator[Document], writer: Writer, progress: Progress,
+               hide_progress: bool) -> int:
+    """Write every document as it comes; the number that failed."""
+    failed = 0
+    for doc in documents:
+        if not doc.ok:
+            failed += 1
+            progress.message(doc.source, doc.error["message"])
+        if hide_progress:                 # output and progress share the terminal
+            progress.clear()
+        writer.write(doc)
+        progress.advance(len(doc.figures))
+    return failed
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """``kill`` ends the command as Ctrl-C does: workers stopped, no -o file left."""
+    def terminated(signum, frame):
+        raise SystemExit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_usage(files, recursive, globs, hidden, files_from, null, fmt, pretty, excel) -> str:
