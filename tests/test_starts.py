@@ -78,8 +78,8 @@ def test_extraction_is_the_same_either_way(extractor, dev_articles):
 
 
 def test_patterns_with_the_same_leads_are_tried_together():
-    patterns = [regex.compile(p, FLAGS) for p in (r"(?P<num>\d+)\s*[%‰]", r"(\d+)\s+(?P<noun>[^\W\d_]+)",
-                                                  r"\d+(?:,\d+)?\s*[tT]")]
+    patterns = [regex.compile(p, FLAGS) for p in (r"(?P<num>\d+)\s*\S", r"(\d+)\s+(?P<noun>[^\W\d_]+)",
+                                                  r"\d+(?:,\d+)?\s*[^\W\d_]")]
     index = StartIndex(patterns)
     assert [members for _, members in index._groups] == [(0, 1, 2)]
     text = "Có 12 người, 3,5 tỷ đồng và 40 % số 7 người."
