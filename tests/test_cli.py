@@ -147,7 +147,9 @@ def test_closed_pipe_ends_quietly():
 def test_ctrl_c_stops_the_workers_and_leaves_no_file(tmp_path, signum, status):
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(command("-j", "2", "-o", str(out), *[SAMPLE] * 2000),
-                            stderr=subprocess.PIPE, env=ENV, start_new_session=True)
+                            stderr=subprocess.PIPE, env=ENV, start_new_session=True,
+                            # even where the tests run with Ctrl-C ignored (a background job)
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.part")):   # writing
         assert proc.poll() is None and time.monotonic() < deadline
