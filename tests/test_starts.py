@@ -77,23 +77,14 @@ def test_extraction_is_the_same_either_way(extractor, dev_articles):
             [(c.rule.id, c.start, c.end, c.value) for c in whole.candidates(text, b)]
 
 
-def test_patterns_with_the_same_leads_are_tried_together():
+def test_every_pattern_of_an_index_gets_its_own_matches_and_time_limit():
     patterns = [regex.compile(p, FLAGS) for p in (r"(?P<num>\d+)\s*\S", r"(\d+)\s+(?P<noun>[^\W\d_]+)",
                                                   r"\d+(?:,\d+)?\s*[^\W\d_]")]
-    index = StartIndex(patterns)
-    assert [members for _, members in index._groups] == [(0, 1, 2)]
     text = "Có 12 người, 3,5 tỷ đồng và 40 % số 7 người."
-    assert [[(m.span(), m.groupdict()) for m in found] for found in index.finditer_all(text, 1.0)] == \
-        [[(m.span(), m.groupdict()) for m in p.finditer(text)] for p in patterns]
-
-
-def test_a_group_that_runs_out_of_time_is_run_one_by_one():
-    slow = regex.compile(r"(?:a+)+$", FLAGS)
-    fine = regex.compile(r"a+\d", FLAGS)
-    index = StartIndex([slow, fine])
-    assert index._groups                    # both lead with "a"
-    text = "a1 " + "a" * 5000 + "b"
-    found = index.finditer_all(text, 0.2)
+    assert [[(m.span(), m.groupdict()) for m in found] for found in StartIndex(patterns).finditer_all(text, 1.0)] \
+        == [[(m.span(), m.groupdict()) for m in p.finditer(text)] for p in patterns]
+    slow, fine = regex.compile(r"(?:a+)+$", FLAGS), regex.compile(r"a+\d", FLAGS)
+    found = StartIndex([slow, fine]).finditer_all("a1 " + "a" * 5000 + "b", 0.2)
     assert isinstance(found[0], TimeoutError)
     assert [m.group() for m in found[1]] == ["a1"]
 

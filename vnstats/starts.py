@@ -3,18 +3,23 @@
 Scanning a text with some sixty large regexes, one after the other, tries every
 one of them at every character. Yet every match of a rule begins with one of a
 few things that can be read off its pattern — a digit, a number word, ``từ``,
-``gấp`` … — its *leads*. ``leads(pattern)`` reads them; a ``StartIndex`` finds,
-in one scan of a text, every place where some lead stands and which rules have
-one there; ``StartIndex.finditer`` then tries a rule at those places only.
+``gấp`` … — its *leads*. ``leads(pattern)`` reads them, with the lookarounds
+that stand before them (``(?<![\\w.,/])`` before a number: not inside
+another); a ``StartIndex`` finds, in one scan of a text, every place where
+some lead stands and which rules have one there; ``StartIndex.finditer_all``
+then tries each rule at those places only, and only where the rare texts it
+needs (``gates``: ``%`` for a percentage, ``/`` for a per-unit count) are
+found between the place and the end of the line.
 
 This gives exactly the matches of ``pattern.finditer(text)``: ``finditer`` takes
 the leftmost match at or after where the last one ended, and a match can only
-begin where one of its leads matches, so trying the lead places in order finds
-the same one. (``pattern.match(text, pos)`` sees the text before ``pos`` as a
-search from 0 does: lookbehinds and ``\\b`` work the same.) A pattern whose
-leads cannot be read — one that can match the empty string, uses ``\\G``, a
-back-reference, a conditional, an inline flag other than ``i``/``m`` … — has
-no leads and is scanned whole, as before.
+begin where one of its leads matches, its guards hold and its gates are met,
+so trying those places in order finds the same one. (``pattern.match(text,
+pos)`` sees the text before ``pos`` as a search from 0 does: lookbehinds and
+``\\b`` work the same.) A pattern whose leads cannot be read — one that can
+match the empty string, uses ``\\G``, a back-reference, a conditional, an
+inline flag other than ``i``/``m`` … — has no leads and is scanned whole, as
+before.
 """
 from __future__ import annotations
 
@@ -636,28 +641,6 @@ class StartIndex:
         self._gate_tests = {lit: regex.compile(regex.escape(lit[0]) if lit[1] else
                                                f"(?-i:{regex.escape(lit[0])})", FLAGS)
                             for g in self.gates if g for clause in g[0] for lit in clause}
-        self._groups = self._group()
-
-    def _group(self) -> list[tuple]:
-        """Patterns that start with the same leads (whatever their guards) are
-        tried together, at every place one of them may start: one call of a
-        pattern made of all of them, each in a lookahead of its own, tells which
-        match there."""
-        by_leads: dict[tuple, list[int]] = {}
-        for i, found in enumerate(self.leads):
-            if found:
-                sources = frozenset(lead.source for lead in found)
-                by_leads.setdefault((sources, self.patterns[i].flags, self.gates[i]), []).append(i)
-        groups = []
-        for (_, flags, _), members in by_leads.items():
-            if len(members) < 2:
-                continue
-            try:
-                source = "".join(f"(?:(?=({_uncaptured(self.patterns[i].pattern)}))|)" for i in members)
-                groups.append((regex.compile(source, flags), tuple(members)))
-            except (_Unreadable, regex.error):
-                pass
-        return groups
 
     def finditer_all(self, text: str, timeout: float) -> list:
         """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
@@ -666,17 +649,13 @@ class StartIndex:
         places = self._places(text)
         gate = _Gate(text, self._gate_tests)
         out: list = [None] * self.count
-        for combined, members in self._groups:
-            sets = {self._set_of[i] for i in members}
-            at = places[sets.pop()] if len(sets) == 1 else sorted(set().union(*(places[k] for k in sets)))
-            at = gate.passing(at, self.gates[members[0]])
-            found = _run_group(combined, [self.patterns[i] for i in members], text, at, timeout)
-            for i, matches in zip(members, found):
-                out[i] = matches
         for i, pattern in enumerate(self.patterns):
-            if out[i] is None and self.leads[i] is not None:
+            if self.leads[i] is not None:
                 at = gate.passing(places[self._set_of[i]], self.gates[i])
-                out[i] = _run_one(pattern, text, at, timeout)
+                try:
+                    out[i] = list(finditer_at(pattern, text, at, timeout))
+                except TimeoutError as e:
+                    out[i] = e
         return out
 
     def _owners(self, key: tuple) -> tuple:
@@ -829,90 +808,3 @@ class _Gate:
             else:
                 out.append(p)
         return out
-
-
-def _run_one(pattern, text: str, places: list[int], timeout: float):
-    try:
-        return list(finditer_at(pattern, text, places, timeout))
-    except TimeoutError as e:
-        return e
-
-
-def _run_group(combined, patterns: list, text: str, places: list[int], timeout: float) -> list:
-    """``_run_one`` of each of ``patterns`` (which share ``places``), trying all at
-    a place in one call of ``combined``; a pattern that matches there is run
-    again on its own for its match object. If the group runs out of time, each
-    pattern is run on its own with a time limit of its own."""
-    deadline = perf_counter() + timeout
-    pos = [0] * len(patterns)
-    found: list[list] = [[] for _ in patterns]
-    try:
-        for p in places:
-            left = deadline - perf_counter()
-            if left <= 0:
-                raise TimeoutError("regex timed out")
-            m = combined.match(text, p, timeout=left)
-            if m.lastindex is None:               # none of them matches here
-                continue
-            regs = m.regs
-            for k, pattern in enumerate(patterns):
-                if regs[k + 1][0] >= 0 and p >= pos[k]:
-                    real = pattern.match(text, p, timeout=max(deadline - perf_counter(), 1e-6))
-                    if real is not None:
-                        found[k].append(real)
-                        pos[k] = real.end()
-    except TimeoutError:
-        return [_run_one(pattern, text, places, timeout) for pattern in patterns]
-    return found
-
-
-def _class_end(p: str, i: int) -> int:
-    """The index after the character class that opens at ``p[i]``."""
-    n = len(p)
-    j = i + 1
-    if j < n and p[j] == "^":
-        j += 1
-    if j < n and p[j] == "]":
-        j += 1
-    while j < n and p[j] != "]":
-        if p[j] == "\\":
-            j += 2
-        elif p.startswith("[:", j):
-            end = p.find(":]", j + 2)
-            if end < 0:
-                raise _Unreadable("unterminated POSIX class")
-            j = end + 2
-        else:
-            j += 1
-    if j >= n:
-        raise _Unreadable("unterminated character class")
-    return j + 1
-
-
-def _uncaptured(p: str) -> str:
-    """``p`` with every capturing group made non-capturing (same matches)."""
-    out, i, n = [], 0, len(p)
-    while i < n:
-        ch = p[i]
-        if ch == "\\":
-            out.append(p[i:i + 2])
-            i += 2
-        elif ch == "[":
-            j = _class_end(p, i)
-            out.append(p[i:j])
-            i = j
-        elif ch == "(" and not p.startswith("(?", i):
-            out.append("(?:")
-            i += 1
-        elif p.startswith("(?P<", i) or p.startswith("(?'", i) or (
-                p.startswith("(?<", i) and not p.startswith(("(?<=", "(?<!"), i)):
-            close = ">" if p[i + 2] in "P<" else "'"
-            end = p.find(close, i + 3)
-            if end < 0:
-                raise _Unreadable("unterminated group name")
-            out.append("(?:")
-            i = end + 1
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
