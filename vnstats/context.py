@@ -26,6 +26,7 @@ class ContextBuilder:
         self.rules = rules
         self.segmenter = segmenter or Segmenter()
         self.max_words = int(rules.settings.get("noun_max_words", 3))
+        self._problems: list = []
         self._clause_end = regex.compile(rules.expand("{clause_end}"))
         self._qual_before = regex.compile(
             r"(?:^|(?<=[^\w]))(?P<q>{})\s*$".format(rules.expand("{qualifier_before}")),
@@ -34,8 +35,9 @@ class ContextBuilder:
             r"\s*(?P<q>{})(?!\w)".format(rules.expand("{qualifier_after}")), regex.IGNORECASE)
 
     def figures(self, original: str, text: str, omap: OffsetMap,
-                candidates: list[Candidate]) -> list[Figure]:
+                candidates: list[Candidate], problems: list | None = None) -> list[Figure]:
         sentences = SentenceIndex(text)
+        self._problems = problems if problems is not None else []
         stretches = {c.noun_start: self._stretch(text, c.noun_start)
                      for c in candidates if c.noun_start is not None}
         wanted = [s for s in stretches.values() if s is not None]
@@ -72,7 +74,7 @@ class ContextBuilder:
     def _stretch(self, text: str, start: int) -> str | None:
         """The text a noun starting at ``start`` is looked for in (None: none)."""
         stop = min(len(text), start + _STRETCH)
-        m = self._clause_end.search(text, start, stop)
+        m = self._timed(self._clause_end.search, "clause_end", text, start, stop)
         if m:
             stop = m.start()
         stretch = text[start:stop]
@@ -95,14 +97,32 @@ class ContextBuilder:
             return None
         return start + words[0][0], start + words[-1][1]
 
+    def _timed(self, method, block: str, *args):
+        """A context regex under the rules' time limit: a user's block that runs
+        away costs its document that piece of context, reported, and nothing more."""
+        try:
+            return method(*args, timeout=self.rules.timeout)
+        except TimeoutError:
+            self._problems.append(BlockTimeout(self.rules, block))
+            return None
+
     def _qualifier(self, text: str, start: int, end: int) -> str | None:
-        m = self._qual_before.search(text, max(0, start - 30), start)
+        m = self._timed(self._qual_before.search, "qualifier_before", text, max(0, start - 30), start)
         if m:
             return self.rules.lookup("qualifier_before", m.group("q"))
-        m = self._qual_after.match(text, end, min(len(text), end + 30))
+        m = self._timed(self._qual_after.match, "qualifier_after", text, end, min(len(text), end + 30))
         if m:
             return self.rules.lookup("qualifier_after", m.group("q"))
         return None
+
+
+class BlockTimeout(Exception):
+    """A block the context stage uses (from a user's rule file) ran too long."""
+
+    def __init__(self, rules: RuleSet, name: str):
+        _, file, line = rules.blocks.get(name, (None, "?", None))
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where} {{{name}}}: pattern timed out")
 
 
 def _num(d):

@@ -39,4 +39,4 @@ class Extractor:
         excluded = self.finder.exclusions(normalized, self.problems)
         candidates = self.finder.candidates(normalized, self.problems, excluded)
         kept = resolve(candidates, excluded)
-        return self.context.figures(text, normalized, omap, kept)
+        return self.context.figures(text, normalized, omap, kept, self.problems)
