@@ -132,6 +132,7 @@ class RuleSet:
         self.exclusions: list[Rule] = []
         self.examples: list[Example] = []    # file-level examples
         self.files: list[str] = []
+        self.guarded = True                  # rules run under a time limit (see timeout)
         self.normalizer = Normalizer({})
 
     # ------------------------------------------------------------------ loading
@@ -142,6 +143,8 @@ class RuleSet:
         raw = []
         for path in _expand(paths):
             raw.append(rs._read(path))
+        builtin = builtin_patterns_dir()
+        rs.guarded = any(Path(path).resolve().parent != builtin for path, _, _ in raw)
         # spelling first: every word and pattern is respelt with it
         for path, data, lines in raw:
             rs.settings.update(data.get("settings") or {})
@@ -302,8 +305,14 @@ class RuleSet:
         return self._lookup.get(dictionary, {}).get(_key(surface), default)
 
     @property
-    def timeout(self) -> float:
+    def timeout(self) -> float | None:
+        """Seconds a rule may run on one text, or None (no limit) when every
+        file is a built-in one: the limit guards users' rules. With a user file
+        all rules get it, since a user file may redefine the blocks they use."""
+        if not self.guarded:
+            return None
         return float(self.settings.get("regex_timeout", DEFAULT_TIMEOUT))
+
 
     def all_examples(self) -> list[Example]:
         out = list(self.examples)

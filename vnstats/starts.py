@@ -754,9 +754,17 @@ class StartIndex:
 def finditer_at(pattern, text: str, places: list[int], timeout: float):
     """``pattern.finditer(text, timeout=timeout)``, trying only ``places`` (in
     order), which hold every place where a match can start."""
-    deadline = perf_counter() + timeout
     pos = 0
     match = pattern.match
+    if timeout is None:                       # built-in rules: no time limit
+        for p in places:
+            if p >= pos:
+                m = match(text, p)
+                if m is not None:
+                    yield m
+                    pos = m.end()
+        return
+    deadline = perf_counter() + timeout
     for p in places:
         if p < pos:
             continue
