@@ -62,7 +62,7 @@ STARTUP_REFERENCE = "from underthesea import word_tokenize; word_tokenize('a')"
 # vnstats exits 1 when some input could not be read: the run still counts.
 EXTRACT_OK = (0, 1)
 
-# Targets of issue 5.
+# The targets this benchmark checks.
 MAX_SHARE_OF_TOKENIZE = 1 / 10     # all-CPU extraction vs (b)
 MAX_TIMES_REGEX = 10               # all-CPU extraction vs (c)
 MAX_WORKER_MB = 200
