@@ -3,7 +3,6 @@ untrusted rule text cannot do (run code, hang a batch, stop other documents)."""
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 from click.testing import CliRunner

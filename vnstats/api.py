@@ -6,7 +6,7 @@ from pathlib import Path
 from .document import Document
 from .extractor import Extractor
 from .figure import Figure
-from .reading import DEFAULT_MAX_BYTES, InputError, read_document
+from .reading import DEFAULT_MAX_BYTES, InputError, decode, read_document
 
 _default: Extractor | None = None
 
@@ -32,7 +32,17 @@ def extract_file(path: str | Path, extractor: Extractor | None = None,
     try:
         text, encoding = read_document(str(path), max_bytes)
     except InputError as e:
-        return Document(source, error={"type": e.type, "message": e.message})
+        return Document(source, error=e.to_dict())
+    return extract_document(text, source, encoding, extractor)
+
+
+def extract_bytes(data: bytes, source: str, extractor: Extractor | None = None) -> Document:
+    """Decode bytes of unknown encoding (as a file's are) and extract them; bytes
+    that are not text give a ``Document`` with ``error`` set."""
+    try:
+        text, encoding = decode(data)
+    except InputError as e:
+        return Document(source, error=e.to_dict())
     return extract_document(text, source, encoding, extractor)
 
 

@@ -27,11 +27,11 @@ from itertools import chain, islice
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator, Sequence
 
-from .api import extract_document, extract_file
+from .api import extract_bytes, extract_file
 from .document import Document
 from .extractor import Extractor
 from .inputs import Input
-from .reading import DEFAULT_MAX_BYTES, InputError, decode
+from .reading import DEFAULT_MAX_BYTES
 
 IN_FLIGHT = 2              # documents sent to a worker before its first answer
 AHEAD_PER_WORKER = 8       # how far past the next document to write work may go
@@ -53,11 +53,7 @@ def process(item: Input, extractor: Extractor, max_bytes: int = DEFAULT_MAX_BYTE
     try:
         if item.data is None:
             return extract_file(item.path, extractor, max_bytes, source=item.source)
-        try:
-            text, encoding = decode(item.data)
-        except InputError as e:
-            return Document(item.source, error=e.to_dict())
-        return extract_document(text, item.source, encoding, extractor)
+        return extract_bytes(item.data, item.source, extractor)
     except Exception as e:    # a bug must cost one document, not the batch
         return Document(item.source, error={"type": "internal", "message": f"{type(e).__name__}: {e}"})
 

@@ -28,10 +28,10 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from .api import extract_document, extract_file
+from .api import extract_bytes, extract_document, extract_file
 from .document import Document
 from .extractor import Extractor
-from .reading import DEFAULT_MAX_BYTES, InputError, decode
+from .reading import DEFAULT_MAX_BYTES
 
 _local = threading.local()
 _lock = threading.Lock()
@@ -83,14 +83,10 @@ def extract_texts(records: Iterable[tuple[str, str | bytes | None]],
         if text is None:
             out.append(Document(source, error={"type": "missing", "message": "no text"}).to_dict())
             continue
-        encoding = None
         if isinstance(text, (bytes, bytearray)):
-            try:
-                text, encoding = decode(bytes(text))
-            except InputError as e:
-                out.append(Document(source, error={"type": e.type, "message": e.message}).to_dict())
-                continue
-        out.append(extract_document(text, source, encoding, extractor).to_dict())
+            out.append(extract_bytes(bytes(text), source, extractor).to_dict())
+        else:
+            out.append(extract_document(text, source, None, extractor).to_dict())
     return out
 
 

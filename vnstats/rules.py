@@ -296,10 +296,6 @@ class RuleSet:
             raise RuleError(rule.file if rule else "?", rule.line if rule else None,
                             rule.id if rule else None, f"bad pattern: {e}") from None
 
-    def block(self, name: str):
-        """A compiled block or dictionary alternation, for the engine's own use."""
-        return self.compile(self.expand("{" + name + "}"))
-
     def lookup(self, dictionary: str, surface: str, default=None):
         """The value of ``surface`` in a dictionary, ignoring case and spacing."""
         return self._lookup.get(dictionary, {}).get(_key(surface), default)

@@ -29,12 +29,9 @@ class Segmenter:
             from underthesea import word_tokenize
             self._segment = lambda texts: [word_tokenize(t, use_token_normalize=False) for t in texts]
 
-    def words(self, text: str) -> list[tuple[int, int]]:
-        """Spans of the words of ``text`` (a word may have several syllables)."""
-        return self.words_of([text])[0]
-
     def words_of(self, texts: list[str]) -> list[list[tuple[int, int]]]:
-        """``words`` of each text, segmenting those not seen before in one call."""
+        """Spans of the words of each text (a word may have several syllables),
+        segmenting those not seen before in one call."""
         found = {t: self._cache[t] for t in texts if t in self._cache}
         new = [t for t in dict.fromkeys(texts) if t not in found]
         if new:
