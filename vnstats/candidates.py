@@ -60,7 +60,8 @@ class CandidateFinder:
         self.rules = rules
         self.numbers = numbers
         self._index = None if whole else StartIndex(
-            [rule.compiled for rule in rules.exclusions + rules.rules])
+            [rule.compiled for rule in rules.exclusions + rules.rules],
+            [rule.plain or None for rule in rules.exclusions + rules.rules])
         self._found: tuple[str, list] | None = None      # every rule's matches in the last text
         self._slot = self._slots()
 

@@ -78,6 +78,10 @@ class Rule:
     denominator: float | None = None
     examples: list[Example] = field(default_factory=list)
     compiled: Any = None
+    # the pattern as compiled, but with each dictionary as a longest-first
+    # alternation of its words: the same matches, written so that the words a
+    # match starts with can be read off it (see starts.py)
+    plain: str = ""
 
     @property
     def where(self) -> str:
@@ -115,9 +119,42 @@ def _line_index(text: str) -> dict[tuple, int]:
     return lines
 
 
-def _surface_regex(word: str) -> str:
-    """A dictionary word as a regex: literal, any run of spaces for a space."""
-    return r"\s+".join(regex.escape(part) for part in word.split())
+def _fold(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def _dictionary_regex(words: Iterable[str], plain: bool = False) -> str:
+    """A dictionary's words as one regex, ignoring case, a run of spaces where a
+    word has a space. It is a trie (``đô(?:\s+la(?:\s+Mỹ)?|la)?``), not a plain
+    alternation: a regex engine tries a trie's branches in a handful of steps,
+    the words of an alternation one by one. Of words that match at one place
+    the longest is tried first, as in the longest-first alternation that
+    ``plain`` asks for."""
+    if plain:
+        alternatives = sorted(words, key=len, reverse=True)
+        return "(?i:" + "|".join(r"\s+".join(regex.escape(part) for part in w.split())
+                                 for w in alternatives) + ")" if alternatives else "(?!)"
+    root: dict = {}
+    for word in words:
+        node = root
+        for i, part in enumerate(word.split()):
+            if i:
+                node = node.setdefault(" ", {})
+            for ch in part:
+                node = node.setdefault(_fold(ch), {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        branches = [(r"\s+" if key == " " else regex.escape(key)) + emit(node[key])
+                    for key in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    body = emit(root)
+    return f"(?i:{body})" if root else "(?!)"
 
 
 class RuleSet:
@@ -165,8 +202,10 @@ class RuleSet:
                 by_id[rule.id] = rule
             rs.examples.extend(rs._examples(path, data.get("examples"), lines, ("examples",), None))
         for rule in by_id.values():
-            rule.pattern = rs.expand(rule.pattern, rule)
+            source = rule.pattern
+            rule.pattern = rs.expand(source, rule)
             rule.compiled = rs.compile(rule.pattern, rule)
+            rule.plain = single_line(rs.expand(source, rule, plain=True))
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
 
@@ -266,8 +305,10 @@ class RuleSet:
         return out
 
     # --------------------------------------------------------------- patterns
-    def expand(self, pattern: str, rule: Rule | None = None, _seen: tuple = ()) -> str:
-        """Replace every ``{name}`` by its block (or dictionary alternation)."""
+    def expand(self, pattern: str, rule: Rule | None = None, _seen: tuple = (),
+               plain: bool = False) -> str:
+        """Replace every ``{name}`` by its block, or its dictionary's words (as a
+        trie, or with ``plain`` as a longest-first alternation)."""
 
         def sub(m):
             name = m.group(1)
@@ -275,10 +316,9 @@ class RuleSet:
                 raise RuleError(rule.file if rule else "?", rule.line if rule else None,
                                 rule.id if rule else name, f"block {name!r} refers to itself")
             if name in self.blocks:
-                return "(?:" + self.expand(self.blocks[name][0], rule, _seen + (name,)) + ")"
+                return "(?:" + self.expand(self.blocks[name][0], rule, _seen + (name,), plain) + ")"
             if name in self.dictionaries:
-                words = sorted(self.dictionaries[name], key=len, reverse=True)
-                return "(?:" + "|".join(_surface_regex(w) for w in words) + ")"
+                return _dictionary_regex(self.dictionaries[name], plain)
             raise RuleError(rule.file if rule else "?", rule.line if rule else None,
                             rule.id if rule else None, f"unknown block {{{name}}}")
 

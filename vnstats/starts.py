@@ -590,10 +590,13 @@ def _reach(guard: str) -> tuple[int, int] | None:
 class StartIndex:
     """The leads of a list of compiled patterns, and where they stand in a text."""
 
-    def __init__(self, patterns: list):
+    def __init__(self, patterns: list, sources: list | None = None):
+        """``sources``: for each compiled pattern, if given, a pattern with the
+        same matches to read its leads and gates from."""
         self.count = len(patterns)
         self.patterns = list(patterns)
-        self.leads = [leads(p.pattern) for p in patterns]
+        sources = [s or p.pattern for p, s in zip(patterns, sources or [None] * len(patterns))]
+        self.leads = [leads(source) for source in sources]
         # places are found once for each distinct set of leads
         self._sets = list(dict.fromkeys(found for found in self.leads if found))
         self._set_of = [self._sets.index(found) if found else None for found in self.leads]
@@ -637,7 +640,7 @@ class StartIndex:
                 {c for word in ci_words for c in word}, sorted(classes),
                 {word[0] for word in ci_words | cs_words})
         self._at: dict[tuple, tuple] = {}
-        self.gates = [gates(p.pattern) if found else None for p, found in zip(self.patterns, self.leads)]
+        self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
         self._gate_tests = {lit: regex.compile(regex.escape(lit[0]) if lit[1] else
                                                f"(?-i:{regex.escape(lit[0])})", FLAGS)
                             for g in self.gates if g for clause in g[0] for lit in clause}
