@@ -641,9 +641,10 @@ class StartIndex:
                 {word[0] for word in ci_words | cs_words})
         self._at: dict[tuple, tuple] = {}
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
-        self._gate_tests = {lit: regex.compile(regex.escape(lit[0]) if lit[1] else
-                                               f"(?-i:{regex.escape(lit[0])})", FLAGS)
-                            for g in self.gates if g for clause in g[0] for lit in clause}
+        # a clause's literals as one pattern, found wherever one of them starts
+        self._gate_tests = {clause: regex.compile("|".join(
+            regex.escape(text) if ci else f"(?-i:{regex.escape(text)})" for text, ci in sorted(clause)), FLAGS)
+            for g in self.gates if g for clause in g[0]}
 
     def finditer_all(self, text: str, timeout: float) -> list:
         """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
@@ -780,6 +781,9 @@ def finditer_at(pattern, text: str, places: list[int], timeout: float):
             pos = m.end()
 
 
+_LINE_BREAK = re.compile("\n")
+
+
 class _Gate:
     """Where in one text a pattern's gates hold: each clause has a literal that
     starts at or after a place, on its line if matches keep to one line."""
@@ -792,8 +796,8 @@ class _Gate:
     def _starts(self, clause: frozenset) -> list[int]:
         found = self._at.get(clause)
         if found is None:
-            found = self._at[clause] = sorted({m.start() for lit in clause for m in
-                                               self.tests[lit].finditer(self.text, overlapped=True)})
+            found = self._at[clause] = [m.start() for m in
+                                        self.tests[clause].finditer(self.text, overlapped=True)]
         return found
 
     def passing(self, places: list[int], gate) -> list[int]:
@@ -804,7 +808,7 @@ class _Gate:
         if any(not s for s in starts):
             return []
         if one_line and self._lines is None:
-            self._lines = [i for i, ch in enumerate(self.text) if ch == "\n"]
+            self._lines = [m.start() for m in _LINE_BREAK.finditer(self.text)]
         lines, end = self._lines, len(self.text)
         out = []
         for p in places:
