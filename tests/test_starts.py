@@ -120,3 +120,13 @@ def test_a_rule_is_not_tried_where_a_text_it_needs_is_missing():
     across = regex.compile(r"\d+\W+%", FLAGS)
     assert gates(across.pattern)[1] is False
     assert [m.group() for m in StartIndex([across]).finditer_all("5\n%", 1.0)[0]] == ["5\n%"]
+
+
+def test_words_that_start_a_word_are_found_after_what_regex_takes_for_no_letter():
+    """The scanner looks for a guarded word only where a word starts; re takes
+    "²" for a letter and regex does not, so a word right after it still counts."""
+    pattern = regex.compile(r"(?<![^\W\d_])từ\s+\d+", FLAGS)
+    text = "Diện tích 5m²từ 3 lô, tăng từ 4 lên 5, không phải Ttừ 6 hay lừ 7."
+    index = StartIndex([pattern])
+    assert [m.span() for m in index.finditer_all(text, 1.0)[0]] == [m.span() for m in pattern.finditer(text)]
+    assert [m.group() for m in index.finditer_all(text, 1.0)[0]] == ["từ 3", "từ 4"]

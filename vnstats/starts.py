@@ -486,17 +486,57 @@ def _trie(words: set[str], ignore_case: bool) -> str | None:
 
 
 _EVERY_CHARACTER: str | None = None
+# guards that fail after a letter: a literal lead with one starts a word
+_STARTS_WORD = regex.compile(r"\(\?<!\[(?:\\w[^\]]*|\^\\W\\d_|\^\\W_)\]\)|\(\?<!\\w\)|\\b")
+
+
+def _starts_word(lead: Lead) -> bool:
+    """Whether a literal lead can only stand at the start of a word."""
+    return (lead.text is not None and lead.text[0].isalpha() and not lead.behind
+            and any(_STARTS_WORD.fullmatch(g) for g in lead.guards))
+
+
+def _after_word_start_for_re(every: str) -> str:
+    """For re, after one character: "that character was not after a letter",
+    holding wherever regex's "not after a letter" does: re takes for letters
+    some characters regex does not (², ½ …), which it must not count."""
+    letter = "[^\\W\\d_]"
+    have = {m.start() for m in regex.finditer(letter, every)}
+    extra = [every[m.start()] for m in re.finditer(letter, every) if m.start() not in have]
+    after = "(?<!" + letter + "[\\s\\S])"
+    if not extra:
+        return after
+    # (checked apart, and only after a character outside the ranges of Latin
+    # letters, which holds none of them: re checks a long class slowly)
+    latin = [(0, 0xB1), (0xC0, 0x24F), (0x1E00, 0x1EFF)]
+    rare = "" if any(a <= ord(c) <= b for c in extra for a, b in latin) else \
+        "(?<=[^" + "".join(regex.escape(chr(a)) + "-" + regex.escape(chr(b)) for a, b in latin) + "][\\s\\S])"
+    return "(?:" + after + "|" + rare + "(?<=" + _char_class(extra) + "[\\s\\S]))"
+
+
+def _char_class(chars: list[str]) -> str:
+    """A class of ``chars`` written as ranges (re checks a few ranges fast)."""
+    codes, ranges = sorted(ord(c) for c in set(chars)), []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(regex.escape(chr(a)) + ("-" + regex.escape(chr(b)) if b > a else "")
+                         for a, b in ranges) + "]"
 
 
 def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes: list[str],
-                     firsts: set[str]):
+                     firsts: set[str], word_firsts: set[str] = frozenset()):
     """The scanner ``(?=guard…)captures``, compiled with the standard library's
     ``re`` where that finds at least all that ``regex`` finds (it runs this
     simple pattern some three times faster): every literal letter, ignoring
     case, must match in ``re`` each character it matches in ``regex``; a class
     that misses some (``re`` may know fewer digits) gets them added. With re
     the scan consumes the first character (one of ``firsts``, the literals'
-    first letters, or of a class), which re skips to quickly, and looks back."""
+    first letters, or of a class), which re skips to quickly, and looks back.
+    ``word_firsts`` are first letters of literals that only start a word: the
+    scan tries them at the start of a word only."""
     global _EVERY_CHARACTER
     slow = regex.compile("(?=" + "|".join(guard + classes) + ")" + captures, FLAGS)
     flags = re.IGNORECASE | re.MULTILINE
@@ -515,9 +555,11 @@ def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes
         widened = []
         for piece in classes:
             extra = missed(piece)
-            widened.append(f"(?:{piece}|[{''.join(regex.escape(c) for c in extra)}])" if extra else piece)
+            widened.append(f"(?:{piece}|{_char_class(extra)})" if extra else piece)
         first = "[" + "".join(regex.escape(c) for c in sorted(firsts)) + "]" if firsts else None
-        prefix = "(?:" + "|".join(([first] if first else []) + widened) + ")"
+        at_word = ("[" + "".join(regex.escape(c) for c in sorted(word_firsts)) + "]"
+                   + _after_word_start_for_re(every) if word_firsts else None)
+        prefix = "(?:" + "|".join([p for p in (at_word, first) if p] + widened) + ")"
         return re.compile(prefix + "(?<=(?=" + "|".join(guard + widened) + ")" + captures + r"[\s\S])",
                           flags)
     except (re.error, ValueError, OverflowError):
@@ -603,18 +645,20 @@ class StartIndex:
         owners: dict[str, list[tuple[int, tuple, int | None]]] = {}
         kinds: dict[str, Lead] = {}
         guards: dict[str, int] = {}
+        at_word: dict[str, bool] = {}      # whether every lead of a source starts a word
         for k, found in enumerate(self._sets):
             for lead in found:
                 guard = "".join(lead.guards)
                 owners.setdefault(lead.source, []).append(
                     (k, lead.behind, guards.setdefault(guard, len(guards)) if guard else None))
                 kinds[lead.source] = lead
+                at_word[lead.source] = at_word.get(lead.source, True) and _starts_word(lead)
         # Each lead is tested on what the scanner read at a place: ignoring case,
         # the longest literal there; with case, the longest case-sensitive
         # literal; or the character there. Every literal lead that stands at the
         # place is a prefix of the first or the second, so these tell all.
         self._tests = []
-        ci_words, cs_words, classes = set(), set(), []
+        ci_words, cs_words, classes, word_firsts = set(), set(), [], set()
         for source, lead in kinds.items():
             if lead.text is None:
                 where = 2
@@ -625,6 +669,8 @@ class StartIndex:
             else:
                 where = 0
                 ci_words.add("".join(_fold(c) for c in lead.text))
+            if lead.text is not None and at_word[source]:
+                word_firsts.add(_fold(lead.text[0]))
             self._tests.append((where, lead.length, regex.compile(source, FLAGS), owners[source]))
         self._guards = [(regex.compile(guard, FLAGS), _reach(guard)) for guard in guards]
         self._held: dict[tuple, bool] = {}      # guard results by the text around a place
@@ -638,7 +684,7 @@ class StartIndex:
             self.scanner = _compile_scanner(
                 literals, (f"(?=({ci})|)" if ci else "(?=()|)") + (f"(?=({cs})|)" if cs else "(?=()|)"),
                 {c for word in ci_words for c in word}, sorted(classes),
-                {word[0] for word in ci_words | cs_words})
+                {_fold(word[0]) for word in ci_words | cs_words} - word_firsts, word_firsts)
         self._at: dict[tuple, tuple] = {}
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
         # a clause's literals as one pattern, found wherever one of them starts
