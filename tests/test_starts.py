@@ -130,3 +130,14 @@ def test_words_that_start_a_word_are_found_after_what_regex_takes_for_no_letter(
     index = StartIndex([pattern])
     assert [m.span() for m in index.finditer_all(text, 1.0)[0]] == [m.span() for m in pattern.finditer(text)]
     assert [m.group() for m in index.finditer_all(text, 1.0)[0]] == ["từ 3", "từ 4"]
+
+
+def test_gates_are_found_in_lowercase_as_regex_finds_them_ignoring_case():
+    """A gate's literal is looked for in the lowercased text; regex takes "ſ"
+    for "s" and "İ" for "i", which lowercase otherwise: they must still count."""
+    pattern = regex.compile(r"\d+\s*sao\s+\w+", FLAGS)
+    index = StartIndex([pattern])
+    assert index.gates[0] is not None
+    for text in ("Khách sạn 4 SAO cũ, 5 ſao mới", "Có 3 Sao vàng và 2 sao xİn"):
+        assert [m.span() for m in index.finditer_all(text, 1.0)[0]] == [m.span() for m in pattern.finditer(text)]
+        assert len(index.finditer_all(text, 1.0)[0]) == 2

@@ -486,6 +486,29 @@ def _trie(words: set[str], ignore_case: bool) -> str | None:
 
 
 _EVERY_CHARACTER: str | None = None
+
+
+def _every_character() -> str:
+    global _EVERY_CHARACTER
+    if _EVERY_CHARACTER is None:
+        _EVERY_CHARACTER = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    return _EVERY_CHARACTER
+
+
+def _case_folds(literal: str) -> dict[int, str] | None:
+    """The characters regex takes for one of ``literal``'s, ignoring case, that
+    do not lowercase to that one's lowercase (ſ for s), mapped to it: with them
+    so mapped, a lowercased text holds the literal wherever regex finds it.
+    None when a character of it has no one-character lowercase."""
+    every, odd = _every_character(), {}
+    for ch in set(literal):
+        want = ch.lower()
+        if len(want) != 1:
+            return None
+        for m in regex.finditer(regex.escape(ch), every, FLAGS):
+            if every[m.start()].lower() != want:
+                odd[ord(every[m.start()])] = want
+    return odd
 # guards that fail after a letter: a literal lead with one starts a word
 _STARTS_WORD = regex.compile(r"\(\?<!\[(?:\\w[^\]]*|\^\\W\\d_|\^\\W_)\]\)|\(\?<!\\w\)|\\b")
 
@@ -537,13 +560,10 @@ def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes
     first letters, or of a class), which re skips to quickly, and looks back.
     ``word_firsts`` are first letters of literals that only start a word: the
     scan tries them at the start of a word only."""
-    global _EVERY_CHARACTER
     slow = regex.compile("(?=" + "|".join(guard + classes) + ")" + captures, FLAGS)
     flags = re.IGNORECASE | re.MULTILINE
     try:
-        if _EVERY_CHARACTER is None:
-            _EVERY_CHARACTER = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
-        every = _EVERY_CHARACTER
+        every = _every_character()
 
         def missed(piece: str) -> list[str]:
             want = {m.start() for m in regex.finditer(piece, every, FLAGS)}
@@ -687,21 +707,35 @@ class StartIndex:
                 {_fold(word[0]) for word in ci_words | cs_words} - word_firsts, word_firsts)
         self._at: dict[tuple, tuple] = {}
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
-        # a clause's literals as one pattern, found wherever one of them starts
+        # a clause's literals as one pattern, found wherever one of them starts;
+        # or, when lowercasing tells them as regex does, their lowercase forms
+        # (found in a lowercased text by str.find, which is several times faster)
+        clauses = {clause for g in self.gates if g for clause in g[0]}
         self._gate_tests = {clause: regex.compile("|".join(
             regex.escape(text) if ci else f"(?-i:{regex.escape(text)})" for text, ci in sorted(clause)), FLAGS)
-            for g in self.gates if g for clause in g[0]}
+            for clause in clauses}
+        self._gate_finds, self._gate_fold = {}, {}
+        for clause in clauses:
+            folds = [_case_folds(text) if ci else None for text, ci in clause]
+            if all(f is not None for f in folds):
+                self._gate_finds[clause] = tuple(sorted({text.lower() for text, _ in clause}))
+                for f in folds:
+                    self._gate_fold.update(f)
 
     def finditer_all(self, text: str, timeout: float) -> list:
         """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
         a ``TimeoutError`` instead for one that ran out of time; None for one
         without leads (to be scanned whole)."""
         places = self._places(text)
-        gate = _Gate(text, self._gate_tests)
+        gate = _Gate(text, self._gate_tests, self._gate_finds, self._gate_fold)
         out: list = [None] * self.count
+        passing: dict = {}             # rules with the same leads and gates share them
         for i, pattern in enumerate(self.patterns):
             if self.leads[i] is not None:
-                at = gate.passing(places[self._set_of[i]], self.gates[i])
+                key = (self._set_of[i], self.gates[i])
+                at = passing.get(key)
+                if at is None:
+                    at = passing[key] = gate.passing(places[self._set_of[i]], self.gates[i])
                 try:
                     out[i] = list(finditer_at(pattern, text, at, timeout))
                 except TimeoutError as e:
@@ -834,17 +868,35 @@ class _Gate:
     """Where in one text a pattern's gates hold: each clause has a literal that
     starts at or after a place, on its line if matches keep to one line."""
 
-    def __init__(self, text: str, tests: dict):
-        self.text, self.tests = text, tests
+    def __init__(self, text: str, tests: dict, finds: dict, fold: dict):
+        self.text, self.tests, self.finds, self.fold = text, tests, finds, fold
         self._at: dict = {}
         self._lines: list[int] | None = None
+        self._lower: str | None = None
 
     def _starts(self, clause: frozenset) -> list[int]:
         found = self._at.get(clause)
         if found is None:
-            found = self._at[clause] = [m.start() for m in
-                                        self.tests[clause].finditer(self.text, overlapped=True)]
+            found = self._at[clause] = self._find(clause)
         return found
+
+    def _find(self, clause: frozenset) -> list[int]:
+        literals = self.finds.get(clause)
+        if literals is not None:
+            if self._lower is None:
+                self._lower = (self.text.translate(self.fold) if self.fold else self.text).lower()
+                if len(self._lower) != len(self.text):    # İ → i̇: offsets would shift
+                    self._lower = ""
+            lower = self._lower
+            if lower:
+                starts = []
+                for literal in literals:
+                    i = lower.find(literal)
+                    while i >= 0:
+                        starts.append(i)
+                        i = lower.find(literal, i + 1)
+                return sorted(set(starts)) if len(literals) > 1 else starts
+        return [m.start() for m in self.tests[clause].finditer(self.text, overlapped=True)]
 
     def passing(self, places: list[int], gate) -> list[int]:
         if gate is None or not places:
