@@ -388,6 +388,8 @@ _MAX_GATES = 3
 def _must_alternatives(alts) -> list[frozenset]:
     """Clauses (each: a set of ``(text, ignore_case)`` literals, one of which a
     match contains) that hold whichever alternative matches."""
+    if len(alts) == 1:
+        return _must_sequence(alts[0])
     picks = []
     for seq in alts:
         clauses = _must_sequence(seq)
@@ -411,10 +413,35 @@ def _must_sequence(seq) -> list[frozenset]:
                 run, i = [item[2]], i + 1
             clauses.append(frozenset({("".join(run), ci)}))
             continue
+        if item[0] == "atom" and item[4][0] >= 1:
+            chars = _class_chars(item[1])      # [-–—]: one of these characters
+            if chars:
+                clauses.append(frozenset((ch, item[3]) for ch in chars))
         if item[0] == "group" and item[2][0] >= 1:
             clauses.extend(_must_alternatives(item[1]))
         i += 1
     return clauses
+
+
+def _class_chars(source: str) -> set[str] | None:
+    """The characters of a class that lists a few symbols (``[-–—]``, ``[x×]``),
+    or None for any other class."""
+    if not (source.startswith("[") and source.endswith("]")) or source.startswith("[^"):
+        return None
+    body, chars, i = source[1:-1], set(), 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            if i + 1 >= len(body) or body[i + 1].isalnum():
+                return None                    # \d, \w, \s, \p …
+            chars.add(body[i + 1])
+            i += 2
+            continue
+        if ch == "-" and 0 < i < len(body) - 1 or ch in "[]":
+            return None                        # a range, a nested or POSIX class
+        chars.add(ch)
+        i += 1
+    return chars if 0 < len(chars) <= 8 else None
 
 
 def _crosses_lines(alts) -> bool:
