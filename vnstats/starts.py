@@ -733,6 +733,7 @@ class StartIndex:
                 {c for word in ci_words for c in word}, sorted(classes),
                 {_fold(word[0]) for word in ci_words | cs_words} - word_firsts, word_firsts)
         self._at: dict[tuple, tuple] = {}
+        self._starting: dict[tuple, tuple] = {}     # the sets starting at a place, by what is near
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
         # a clause's literals as one pattern, found wherever one of them starts;
         # or, when lowercasing tells them as regex does, their lowercase forms
@@ -788,7 +789,13 @@ class StartIndex:
                 guarded.setdefault(next(iter(variants))[1], []).append(k)
             else:
                 other.append((k, tuple(variants)))
-        return tuple(plain), tuple((g, tuple(ks)) for g, ks in guarded.items()), tuple(other)
+        # the guards see so many characters each side of the place at most
+        # (None: some sees further): what starts there is that of those
+        reaches = [self._guards[g][1] for g in guarded]
+        window = None if None in reaches else (max((r[0] for r in reaches), default=0),
+                                                max((r[1] for r in reaches), default=0))
+        return (tuple(plain), tuple((g, tuple(ks)) for g, ks in guarded.items()), tuple(other),
+                window)
 
     def starts(self, text: str) -> list[list[int]]:
         """For each pattern, the places in ``text`` (in order) where one of its
@@ -801,20 +808,27 @@ class StartIndex:
         out: list[list[int]] = [[] for _ in self._sets]
         if self.scanner is None:
             return out
-        at, unsorted, holds = self._at, set(), self._holds
+        at, unsorted, holds, found = self._at, set(), self._holds, self._starting
         for m in self.scanner.finditer(text):
             p = m.start()
             key = (m.group(1), m.group(2), text[p])
             owners = at.get(key)
             if owners is None:
                 owners = at[key] = self._owners(key)
-            plain, guarded, other = owners
-            for k in plain:
+            plain, guarded, other, window = owners
+            if window is None:
+                starting = plain + tuple(k for guard, sets in guarded if holds(guard, text, p) for k in sets)
+            else:
+                start = max(0, p - window[0])
+                near = (key, p - start, text[start:p + window[1]])
+                starting = found.get(near)
+                if starting is None:
+                    if len(found) > 100000:
+                        found.clear()
+                    starting = found[near] = plain + tuple(
+                        k for guard, sets in guarded if holds(guard, text, p) for k in sets)
+            for k in starting:
                 out[k].append(p)
-            for guard, sets in guarded:
-                if holds(guard, text, p):
-                    for k in sets:
-                        out[k].append(p)
             for k, variants in other:
                 here = self._here(text, p, variants)
                 if len(here) == 1 and p in here:
