@@ -24,7 +24,7 @@ before.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from time import perf_counter
 
 import regex
@@ -911,6 +911,7 @@ class _Gate:
 
     def __init__(self, text: str, tests: dict, finds: dict, fold: dict):
         self.text, self.tests, self.finds, self.fold = text, tests, finds, fold
+        self.fold_chars = [chr(c) for c in fold]
         self._at: dict = {}
         self._lines: list[int] | None = None
         self._lower: str | None = None
@@ -925,7 +926,10 @@ class _Gate:
         literals = self.finds.get(clause)
         if literals is not None:
             if self._lower is None:
-                self._lower = (self.text.translate(self.fold) if self.fold else self.text).lower()
+                text = self.text
+                if any(ch in text for ch in self.fold_chars):
+                    text = text.translate(self.fold)
+                self._lower = text.lower()
                 if len(self._lower) != len(self.text):    # İ → i̇: offsets would shift
                     self._lower = ""
             lower = self._lower
@@ -940,25 +944,35 @@ class _Gate:
         return [m.start() for m in self.tests[clause].finditer(self.text, overlapped=True)]
 
     def passing(self, places: list[int], gate) -> list[int]:
+        """The ``places`` (sorted) that pass ``gate``: each clause has a start
+        at or after the place (on its line, if matches keep to one line), that
+        is, the place is at most the clause's last start (on that line)."""
         if gate is None or not places:
             return places
         clauses, one_line = gate
         starts = [self._starts(clause) for clause in clauses]
         if any(not s for s in starts):
             return []
-        if one_line and self._lines is None:
+        if not one_line:
+            return places[:bisect_right(places, min(s[-1] for s in starts))]
+        if self._lines is None:
             self._lines = [m.start() for m in _LINE_BREAK.finditer(self.text)]
-        lines, end = self._lines, len(self.text)
-        out = []
+        lines = self._lines
+        lasts = [self._last_on_line(clause) for clause in clauses]
+        out, line, end, most = [], -1, -1, -1
         for p in places:
-            bound = end
-            if one_line:
-                k = bisect_left(lines, p)
-                bound = lines[k] if k < len(lines) else end
-            for s in starts:
-                k = bisect_left(s, p)
-                if k == len(s) or s[k] >= bound:
-                    break
-            else:
+            if p > end or line < 0:          # the first place on another line
+                line = bisect_left(lines, p)
+                end = lines[line] if line < len(lines) else len(self.text)
+                most = min(last.get(line, -1) for last in lasts)
+            if p <= most:
                 out.append(p)
         return out
+
+    def _last_on_line(self, clause: frozenset) -> dict[int, int]:
+        """The last start of ``clause`` on each line (by the line's number)."""
+        key = ("lines", clause)
+        found = self._at.get(key)
+        if found is None:
+            found = self._at[key] = {bisect_left(self._lines, s): s for s in self._starts(clause)}
+        return found
