@@ -811,7 +811,7 @@ class StartIndex:
         at, unsorted, holds, found = self._at, set(), self._holds, self._starting
         for m in self.scanner.finditer(text):
             p = m.start()
-            key = (m.group(1), m.group(2), text[p])
+            key = (*m.groups(), text[p])
             owners = at.get(key)
             if owners is None:
                 owners = at[key] = self._owners(key)
