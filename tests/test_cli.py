@@ -105,6 +105,21 @@ def test_excel_csv_starts_with_a_bom(tmp_path):
         ("count", "171", "đảng viên"), ("percent", "100", "kế hoạch")]
 
 
+def test_excel_csv_keeps_formulas_from_running(tmp_path):
+    """A bulleted paragraph ("- Theo …") or a negative figure ("-5%") would be
+    taken for a formula by a spreadsheet: with --excel such text cells start with
+    an apostrophe; plain CSV keeps the text as it is."""
+    text = "- Giá giảm -5% so với tháng trước.\n=Xã có 12 hộ nghèo.\n"
+    out, plain = tmp_path / "excel.csv", tmp_path / "plain.csv"
+    assert extract("--excel", "-o", str(out), "-", input=text.encode("utf-8")).exit_code == 0
+    assert extract("--format", "csv", "-o", str(plain), "-", input=text.encode("utf-8")).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
+    raw = list(csv.DictReader(io.StringIO(plain.read_text(encoding="utf-8"), newline="")))
+    assert [(r["text"], r["sentence"][:6]) for r in raw] == [("-5%", "- Giá "), ("12 hộ nghèo", "=Xã có")]
+    assert [(r["text"], r["sentence"][:7]) for r in rows] == [("'-5%", "'- Giá "), ("12 hộ nghèo", "'=Xã có")]
+    assert [r["value"] for r in rows] == [r["value"] for r in raw] == ["-5", "12"]
+
+
 def test_output_file_is_replaced_whole(tmp_path):
     out = tmp_path / "out.jsonl"
     out.write_text("old\n")

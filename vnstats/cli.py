@@ -90,7 +90,9 @@ def main():
                    "csv: one row per figure, errors on standard error only.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one document per block).")
 @click.option("--excel", is_flag=True,
-              help="CSV for a spreadsheet: UTF-8 with a byte order mark (implies --format csv).")
+              help="CSV for a spreadsheet: UTF-8 with a byte order mark, and text that a "
+                   "spreadsheet would run as a formula (=, +, -, @ first) behind an apostrophe "
+                   "(implies --format csv).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file, whole or not at all (through a temporary file).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on a terminal.")

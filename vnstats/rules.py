@@ -125,12 +125,12 @@ def _fold(ch: str) -> str:
 
 
 def _dictionary_regex(words: Iterable[str], plain: bool = False) -> str:
-    """A dictionary's words as one regex, ignoring case, a run of spaces where a
-    word has a space. It is a trie (``đô(?:\s+la(?:\s+Mỹ)?|la)?``), not a plain
-    alternation: a regex engine tries a trie's branches in a handful of steps,
-    the words of an alternation one by one. Of words that match at one place
-    the longest is tried first, as in the longest-first alternation that
-    ``plain`` asks for."""
+    r"""A dictionary's words as one regex, ignoring case, a run of spaces where a
+    word has a space. It is a trie (``đô(?:\s+la(?:\s+mỹ)?|la)`` for đô la,
+    đô la Mỹ and đôla), not a plain alternation: a regex engine tries a trie's
+    branches in a handful of steps, the words of an alternation one by one. Of
+    words that match at one place the longest is tried first, as in the
+    longest-first alternation that ``plain`` asks for."""
     if plain:
         alternatives = sorted(words, key=len, reverse=True)
         return "(?i:" + "|".join(r"\s+".join(regex.escape(part) for part in w.split())

@@ -4,7 +4,9 @@ output or to a file that appears whole or not at all.
 JSON Lines and ``--pretty`` print ``Document.to_dict()``: one object per document.
 CSV has one row per figure (``COLUMNS``); a document without figures has no
 row, and a document with an error has none either: errors go to standard error
-and the exit status, as for every format.
+and the exit status, as for every format. For a spreadsheet (``excel``) a text
+cell that a spreadsheet would take for a formula (``- Theo báo cáo …``,
+``=…``, ``+84…``) starts with an apostrophe.
 """
 from __future__ import annotations
 
@@ -30,13 +32,14 @@ class Writer:
     def __init__(self, stream: BinaryIO, format: str = "jsonl", pretty: bool = False,
                  excel: bool = False, flush: bool = False):
         self.stream, self.format, self.pretty, self.flush = stream, format, pretty, flush
+        self.excel = excel
         head = ("\ufeff" if excel else "") + (_csv_rows([CSV_COLUMNS]) if format == "csv" else "")
         if head:
             self._write(head)
 
     def write(self, doc: Document) -> None:
         if self.format == "csv":
-            text = _csv_rows([_row(doc.source, f.to_dict()) for f in doc.figures])
+            text = _csv_rows([_row(doc.source, f.to_dict(), self.excel) for f in doc.figures])
         else:
             text = json.dumps(doc.to_dict(), ensure_ascii=False, indent=2 if self.pretty else None) + "\n"
         if text:
@@ -48,8 +51,17 @@ class Writer:
             self.stream.flush()
 
 
-def _row(source: str, figure: dict) -> list:
-    return [source] + ["" if figure[c] is None else figure[c] for c in CSV_COLUMNS[1:]]
+def _row(source: str, figure: dict, excel: bool = False) -> list:
+    row = [source] + ["" if figure[c] is None else figure[c] for c in CSV_COLUMNS[1:]]
+    return [_inert(cell) for cell in row] if excel else row
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell):
+    """A text cell a spreadsheet would run as a formula, made plain text."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
 
 
 def _csv_rows(rows: list) -> str:
