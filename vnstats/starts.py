@@ -774,7 +774,8 @@ class StartIndex:
         """The sets of leads with a lead at a place where the scanner read
         ``key``, as ``(plain, guarded, other)``: the sets that start there
         whatever; ``(guard, sets)`` that start there if the guard holds; and
-        ``(set, variants)`` of ``(behind, guard)`` for the rest."""
+        ``(set, variants)`` of ``(behind, guard)`` for those that may start
+        before the lead. (A set under several guards starts if one holds.)"""
         found: dict[int, set] = {}
         for where, length, test, rules in self._tests:
             s = key[where]
@@ -783,12 +784,13 @@ class StartIndex:
                     found.setdefault(k, set()).add((behind, guard))
         plain, guarded, other = [], {}, []
         for k, variants in sorted(found.items()):
-            if ((), None) in variants and all(not behind for behind, _ in variants):
-                plain.append(k)
-            elif len(variants) == 1 and not next(iter(variants))[0]:
-                guarded.setdefault(next(iter(variants))[1], []).append(k)
-            else:
+            if any(behind for behind, _ in variants):
                 other.append((k, tuple(variants)))
+            elif ((), None) in variants:
+                plain.append(k)
+            else:
+                for _, guard in sorted(variants):
+                    guarded.setdefault(guard, []).append(k)
         # the guards see so many characters each side of the place at most
         # (None: some sees further): what starts there is that of those
         reaches = [self._guards[g][1] for g in guarded]
@@ -817,7 +819,8 @@ class StartIndex:
                 owners = at[key] = self._owners(key)
             plain, guarded, other, window = owners
             if window is None:
-                starting = plain + tuple(k for guard, sets in guarded if holds(guard, text, p) for k in sets)
+                starting = plain + tuple(dict.fromkeys(
+                    k for guard, sets in guarded if holds(guard, text, p) for k in sets))
             else:
                 start = max(0, p - window[0])
                 near = (key, p - start, text[start:p + window[1]])
@@ -825,8 +828,8 @@ class StartIndex:
                 if starting is None:
                     if len(found) > 100000:
                         found.clear()
-                    starting = found[near] = plain + tuple(
-                        k for guard, sets in guarded if holds(guard, text, p) for k in sets)
+                    starting = found[near] = plain + tuple(dict.fromkeys(
+                        k for guard, sets in guarded if holds(guard, text, p) for k in sets))
             for k in starting:
                 out[k].append(p)
             for k, variants in other:
