@@ -141,3 +141,11 @@ def test_gates_are_found_in_lowercase_as_regex_finds_them_ignoring_case():
     for text in ("Khách sạn 4 SAO cũ, 5 ſao mới", "Có 3 Sao vàng và 2 sao xİn"):
         assert [m.span() for m in index.finditer_all(text, 1.0)[0]] == [m.span() for m in pattern.finditer(text)]
         assert len(index.finditer_all(text, 1.0)[0]) == 2
+
+
+def test_a_letter_that_starts_a_word_in_one_rule_and_anywhere_in_another_is_looked_for_everywhere():
+    patterns = [regex.compile(r"(?<![^\W\d_])năm\s+\d+", FLAGS), regex.compile(r"ngày\s+\d+", FLAGS)]
+    text = "Văn bản NĐ-CPngày 14, năm 2004 và xnăm 5, ngày 6."
+    found = StartIndex(patterns).finditer_all(text, 1.0)
+    assert [[m.span() for m in f] for f in found] == [[m.span() for m in p.finditer(text)] for p in patterns]
+    assert [m.group() for m in found[1]] == ["ngày 14", "ngày 6"]

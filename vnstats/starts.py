@@ -705,7 +705,7 @@ class StartIndex:
         # literal; or the character there. Every literal lead that stands at the
         # place is a prefix of the first or the second, so these tell all.
         self._tests = []
-        ci_words, cs_words, classes, word_firsts = set(), set(), [], set()
+        ci_words, cs_words, classes, word_firsts, anywhere_firsts = set(), set(), [], set(), set()
         for source, lead in kinds.items():
             if lead.text is None:
                 where = 2
@@ -716,8 +716,8 @@ class StartIndex:
             else:
                 where = 0
                 ci_words.add("".join(_fold(c) for c in lead.text))
-            if lead.text is not None and at_word[source]:
-                word_firsts.add(_fold(lead.text[0]))
+            if lead.text is not None:
+                (word_firsts if at_word[source] else anywhere_firsts).add(_fold(lead.text[0]))
             self._tests.append((where, lead.length, regex.compile(source, FLAGS), owners[source]))
         self._guards = [(regex.compile(guard, FLAGS), _reach(guard)) for guard in guards]
         self._held: dict[tuple, bool] = {}      # guard results by the text around a place
@@ -731,7 +731,9 @@ class StartIndex:
             self.scanner = _compile_scanner(
                 literals, (f"(?=({ci})|)" if ci else "(?=()|)") + (f"(?=({cs})|)" if cs else "(?=()|)"),
                 {c for word in ci_words for c in word}, sorted(classes),
-                {_fold(word[0]) for word in ci_words | cs_words} - word_firsts, word_firsts)
+                # a letter some lead may start with inside a word is tried everywhere
+                {_fold(word[0]) for word in ci_words | cs_words} - (word_firsts - anywhere_firsts),
+                word_firsts - anywhere_firsts)
         self._at: dict[tuple, tuple] = {}
         self._starting: dict[tuple, tuple] = {}     # the sets starting at a place, by what is near
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
