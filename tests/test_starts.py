@@ -149,3 +149,15 @@ def test_a_letter_that_starts_a_word_in_one_rule_and_anywhere_in_another_is_look
     found = StartIndex(patterns).finditer_all(text, 1.0)
     assert [[m.span() for m in f] for f in found] == [[m.span() for m in p.finditer(text)] for p in patterns]
     assert [m.group() for m in found[1]] == ["ngày 14", "ngày 6"]
+
+
+def test_a_word_that_may_follow_capitals_is_found_glued_to_them_but_not_inside_a_word():
+    patterns = [regex.compile(r"(?<!(?-i:\p{Ll}))ngày\s+\d+", FLAGS),
+                regex.compile(r"(?<![^\W\d_])năm\s+\d+", FLAGS)]
+    text = "Nghị định 204/NĐ-CPngày 14, xngày 15, Ngày 16, 5ngày 17 và CPnăm 18, năm 19."
+    index = StartIndex(patterns)
+    assert index.scanner.__class__.__module__ == "re"
+    found = index.finditer_all(text, 1.0)
+    assert [[m.span() for m in f] for f in found] == [[m.span() for m in p.finditer(text)] for p in patterns]
+    assert [m.group() for m in found[0]] == ["ngày 14", "Ngày 16", "ngày 17"]
+    assert [m.group() for m in found[1]] == ["năm 19"]

@@ -540,10 +540,28 @@ def _case_folds(literal: str) -> dict[int, str] | None:
 _STARTS_WORD = regex.compile(r"\(\?<!\[(?:\\w[^\]]*|\^\\W\\d_|\^\\W_)\]\)|\(\?<!\\w\)|\\b")
 
 
-def _starts_word(lead: Lead) -> bool:
-    """Whether a literal lead can only stand at the start of a word."""
-    return (lead.text is not None and lead.text[0].isalpha() and not lead.behind
-            and any(_STARTS_WORD.fullmatch(g) for g in lead.guards))
+# a guard that fails after a lowercase letter (a word may be glued to capitals: CPngày)
+_AFTER_NO_LOWERCASE = regex.compile(r"\(\?<!\(\?-i:\\p\{Ll\}\)\)")
+
+
+def _where_it_stands(lead: Lead) -> str:
+    """Where a literal lead can stand: "word" (only where a word starts),
+    "capital" (not after a lowercase letter) or "anywhere"."""
+    if lead.text is None or not lead.text[0].isalpha() or lead.behind:
+        return "anywhere"
+    if any(_STARTS_WORD.fullmatch(g) for g in lead.guards):
+        return "word"
+    if any(_AFTER_NO_LOWERCASE.fullmatch(g) for g in lead.guards):
+        return "capital"
+    return "anywhere"
+
+
+def _lowercase_for_re(every: str) -> str:
+    """For re, after one character: "that character was not after a lowercase
+    Latin letter", which holds wherever regex's "not after a lowercase letter"
+    does (the class lists lowercase letters only, and not all of them)."""
+    lower = [c for c in every[:0x250] + every[0x1E00:0x1F00] if regex.match(r"(?-i:\p{Ll})", c)]
+    return "(?<!(?-i:" + _char_class(lower) + ")[\\s\\S])"
 
 
 def _after_word_start_for_re(every: str) -> str:
@@ -577,7 +595,8 @@ def _char_class(chars: list[str]) -> str:
 
 
 def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes: list[str],
-                     firsts: set[str], word_firsts: set[str] = frozenset()):
+                     firsts: set[str], word_firsts: set[str] = frozenset(),
+                     capital_firsts: set[str] = frozenset()):
     """The scanner ``(?=guard…)captures``, compiled with the standard library's
     ``re`` where that finds at least all that ``regex`` finds (it runs this
     simple pattern some three times faster): every literal letter, ignoring
@@ -586,7 +605,8 @@ def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes
     the scan consumes the first character (one of ``firsts``, the literals'
     first letters, or of a class), which re skips to quickly, and looks back.
     ``word_firsts`` are first letters of literals that only start a word: the
-    scan tries them at the start of a word only."""
+    scan tries them at the start of a word only; ``capital_firsts`` those of
+    literals that never follow a lowercase letter."""
     slow = regex.compile("(?=" + "|".join(guard + classes) + ")" + captures, FLAGS)
     flags = re.IGNORECASE | re.MULTILINE
     try:
@@ -606,7 +626,9 @@ def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes
         first = "[" + "".join(regex.escape(c) for c in sorted(firsts)) + "]" if firsts else None
         at_word = ("[" + "".join(regex.escape(c) for c in sorted(word_firsts)) + "]"
                    + _after_word_start_for_re(every) if word_firsts else None)
-        prefix = "(?:" + "|".join([p for p in (at_word, first) if p] + widened) + ")"
+        at_capital = ("[" + "".join(regex.escape(c) for c in sorted(capital_firsts)) + "]"
+                      + _lowercase_for_re(every) if capital_firsts else None)
+        prefix = "(?:" + "|".join([p for p in (at_word, at_capital, first) if p] + widened) + ")"
         return re.compile(prefix + "(?<=(?=" + "|".join(guard + widened) + ")" + captures + r"[\s\S])",
                           flags)
     except (re.error, ValueError, OverflowError):
@@ -692,20 +714,21 @@ class StartIndex:
         owners: dict[str, list[tuple[int, tuple, int | None]]] = {}
         kinds: dict[str, Lead] = {}
         guards: dict[str, int] = {}
-        at_word: dict[str, bool] = {}      # whether every lead of a source starts a word
+        stands: dict[str, set] = {}        # where the leads of a source may stand
         for k, found in enumerate(self._sets):
             for lead in found:
                 guard = "".join(lead.guards)
                 owners.setdefault(lead.source, []).append(
                     (k, lead.behind, guards.setdefault(guard, len(guards)) if guard else None))
                 kinds[lead.source] = lead
-                at_word[lead.source] = at_word.get(lead.source, True) and _starts_word(lead)
+                stands.setdefault(lead.source, set()).add(_where_it_stands(lead))
         # Each lead is tested on what the scanner read at a place: ignoring case,
         # the longest literal there; with case, the longest case-sensitive
         # literal; or the character there. Every literal lead that stands at the
         # place is a prefix of the first or the second, so these tell all.
         self._tests = []
-        ci_words, cs_words, classes, word_firsts, anywhere_firsts = set(), set(), [], set(), set()
+        ci_words, cs_words, classes = set(), set(), []
+        first_letters: dict[str, set] = {"word": set(), "capital": set(), "anywhere": set()}
         for source, lead in kinds.items():
             if lead.text is None:
                 where = 2
@@ -717,7 +740,9 @@ class StartIndex:
                 where = 0
                 ci_words.add("".join(_fold(c) for c in lead.text))
             if lead.text is not None:
-                (word_firsts if at_word[source] else anywhere_firsts).add(_fold(lead.text[0]))
+                bound = ("anywhere" if "anywhere" in stands[source] else
+                         "capital" if "capital" in stands[source] else "word")
+                first_letters[bound].add(_fold(lead.text[0]))
             self._tests.append((where, lead.length, regex.compile(source, FLAGS), owners[source]))
         self._guards = [(regex.compile(guard, FLAGS), _reach(guard)) for guard in guards]
         self._held: dict[tuple, bool] = {}      # guard results by the text around a place
@@ -727,13 +752,15 @@ class StartIndex:
         cs = f"(?-i:{cs})" if cs else None
         literals = [part for part in (ci, cs) if part]
         self.scanner = None
+        # a letter is tried where its least bound lead may stand
+        anywhere = first_letters["anywhere"]
+        capital = first_letters["capital"] - anywhere
+        word = first_letters["word"] - anywhere - capital
         if literals or classes:
             self.scanner = _compile_scanner(
                 literals, (f"(?=({ci})|)" if ci else "(?=()|)") + (f"(?=({cs})|)" if cs else "(?=()|)"),
                 {c for word in ci_words for c in word}, sorted(classes),
-                # a letter some lead may start with inside a word is tried everywhere
-                {_fold(word[0]) for word in ci_words | cs_words} - (word_firsts - anywhere_firsts),
-                word_firsts - anywhere_firsts)
+                {_fold(w[0]) for w in ci_words | cs_words} - word - capital, word, capital)
         self._at: dict[tuple, tuple] = {}
         self._starting: dict[tuple, tuple] = {}     # the sets starting at a place, by what is near
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
