@@ -444,11 +444,23 @@ def _class_chars(source: str) -> set[str] | None:
     return chars if 0 < len(chars) <= 8 else None
 
 
+_LINE_BREAK_MATCHED: dict[str, bool] = {}
+
+
+def _matches_line_break(atom: str) -> bool:
+    """Whether one character of a pattern (a literal, class or escape) matches
+    a line break; remembered, as rules repeat the same few thousand times."""
+    found = _LINE_BREAK_MATCHED.get(atom)
+    if found is None:
+        found = _LINE_BREAK_MATCHED[atom] = regex.match(atom, "\n", FLAGS) is not None
+    return found
+
+
 def _crosses_lines(alts) -> bool:
     """Whether some character a match consumes may be a line break."""
     for seq in alts:
         for item in seq:
-            if item[0] == "atom" and regex.match(item[1], "\n", FLAGS):
+            if item[0] == "atom" and _matches_line_break(item[1]):
                 return True
             if item[0] == "group" and _crosses_lines(item[1]):
                 return True
