@@ -539,15 +539,35 @@ def _case_folds(literal: str) -> dict[int, str] | None:
     do not lowercase to that one's lowercase (ſ for s), mapped to it: with them
     so mapped, a lowercased text holds the literal wherever regex finds it.
     None when a character of it has no one-character lowercase."""
-    every, odd = _every_character(), {}
+    odd = {}
+    taken = _taken_for(set(literal), regex)
     for ch in set(literal):
         want = ch.lower()
         if len(want) != 1:
             return None
-        for m in regex.finditer(regex.escape(ch), every, FLAGS):
-            if every[m.start()].lower() != want:
-                odd[ord(every[m.start()])] = want
+        odd.update((ord(c), want) for c in taken[ch] if c.lower() != want)
     return odd
+
+
+_TAKEN: dict[tuple, set[str]] = {}
+
+
+def _taken_for(letters: set[str], engine) -> dict[str, set[str]]:
+    """For each of ``letters``, every character that ``engine`` (regex or re)
+    takes for it, ignoring case. One scan of all characters finds those taken
+    for any of them; each of those is then tried on each letter."""
+    new = [ch for ch in letters if (engine.__name__, ch) not in _TAKEN]
+    if new:
+        flags = FLAGS if engine is regex else re.IGNORECASE
+        every = _every_character()
+        some = {every[m.start()] for m in engine.finditer(
+            "[" + "".join(regex.escape(ch) for ch in new) + "]", every, flags)}
+        for ch in new:
+            one = engine.compile(regex.escape(ch), flags)
+            _TAKEN[engine.__name__, ch] = {c for c in some if one.fullmatch(c)}
+    return {ch: _TAKEN[engine.__name__, ch] for ch in letters}
+
+
 # guards that fail after a letter: a literal lead with one starts a word
 _STARTS_WORD = regex.compile(r"\(\?<!\[(?:\\w[^\]]*|\^\\W\\d_|\^\\W_)\]\)|\(\?<!\\w\)|\\b")
 
@@ -629,7 +649,8 @@ def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes
             have = {m.start() for m in re.finditer(piece, every, flags)}
             return [every[i] for i in sorted(want - have)]
 
-        if any(missed(regex.escape(c)) for c in letters):
+        by_regex, by_re = _taken_for(letters, regex), _taken_for(letters, re)
+        if any(by_regex[c] - by_re[c] for c in letters):
             return slow
         widened = []
         for piece in classes:
