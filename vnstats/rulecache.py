@@ -29,7 +29,7 @@ from .rules import _expand
 FORMAT = 1
 KEEP = 8                  # newest cache files kept; older ones are removed
 _MODULES = ("rules.py", "normalize.py", "numbers.py", "candidates.py", "starts.py",
-            "context.py", "segment.py", "sentences.py", "rulecache.py")
+            "context.py", "segment.py", "sentences.py", "tries.py", "rulecache.py")
 
 T = TypeVar("T")
 

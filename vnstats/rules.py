@@ -25,6 +25,7 @@ import regex
 import yaml
 
 from .normalize import Normalizer
+from .tries import fold, trie_regex
 
 KINDS = ("count", "percent", "fraction", "money", "quantity", "multiplier")
 FILE_KEYS = {"settings", "dictionaries", "blocks", "kind", "exclude", "rules", "examples"}
@@ -119,42 +120,20 @@ def _line_index(text: str) -> dict[tuple, int]:
     return lines
 
 
-def _fold(ch: str) -> str:
-    low = ch.lower()
-    return low if len(low) == 1 else ch
-
-
 def _dictionary_regex(words: Iterable[str], plain: bool = False) -> str:
-    r"""A dictionary's words as one regex, ignoring case, a run of spaces where a
-    word has a space. It is a trie (``đô(?:\s+la(?:\s+mỹ)?|la)`` for đô la,
-    đô la Mỹ and đôla), not a plain alternation: a regex engine tries a trie's
-    branches in a handful of steps, the words of an alternation one by one. Of
-    words that match at one place the longest is tried first, as in the
-    longest-first alternation that ``plain`` asks for."""
+    """A dictionary's words as one regex, ignoring case, a run of spaces where a
+    word has a space: a trie (``tries``), or with ``plain`` the longest-first
+    alternation it stands for (which ``starts`` reads words off)."""
+    words = list(words)
+    if not words:
+        return "(?!)"
     if plain:
         alternatives = sorted(words, key=len, reverse=True)
         return "(?i:" + "|".join(r"\s+".join(regex.escape(part) for part in w.split())
-                                 for w in alternatives) + ")" if alternatives else "(?!)"
-    root: dict = {}
-    for word in words:
-        node = root
-        for i, part in enumerate(word.split()):
-            if i:
-                node = node.setdefault(" ", {})
-            for ch in part:
-                node = node.setdefault(_fold(ch), {})
-        node[""] = {}
-
-    def emit(node) -> str:
-        branches = [(r"\s+" if key == " " else regex.escape(key)) + emit(node[key])
-                    for key in sorted(k for k in node if k)]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    body = emit(root)
-    return f"(?i:{body})" if root else "(?!)"
+                                 for w in alternatives) + ")"
+    # each word as its folded letters, with " " (a run of spaces) between its parts
+    keys = [list(" ".join("".join(fold(c) for c in part) for part in w.split())) for w in words]
+    return "(?i:" + trie_regex(keys, lambda key: r"\s+" if key == " " else regex.escape(key)) + ")"
 
 
 class RuleSet:

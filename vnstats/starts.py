@@ -29,6 +29,8 @@ from time import perf_counter
 
 import regex
 
+from .tries import fold, trie_regex
+
 FLAGS = regex.IGNORECASE | regex.MULTILINE    # the flags rules are compiled with
 
 
@@ -488,38 +490,20 @@ def gates(pattern: str) -> tuple[tuple[frozenset, ...], bool] | None:
 
 
 # ------------------------------------------------------------------- index
-def _fold(ch: str) -> str:
-    low = ch.lower()
-    return low if len(low) == 1 else ch
-
-
 def _trie(words: set[str], ignore_case: bool) -> str | None:
     """One regex matching the longest of ``words`` that stands at a place, or
     None when two words' letters could not be told apart."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
 
-    def emit(node) -> str:
-        keys = [k for k in node if k]
+    def distinct(keys: list[str]) -> None:
         for a in range(len(keys)):
             for b in range(a + 1, len(keys)):
                 if keys[a] == keys[b] or ignore_case and (
                         regex.fullmatch(regex.escape(keys[a]), keys[b], regex.IGNORECASE)
                         or re.fullmatch(regex.escape(keys[a]), keys[b], re.IGNORECASE)):
                     raise ValueError("letters equal ignoring case")
-        alts = [regex.escape(k) + emit(node[k]) for k in sorted(keys)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        # greedy: a longer word first, then the word ending here
-        return f"(?:{body})?" if "" in node else body
 
     try:
-        return emit(root)
+        return trie_regex(words, check=distinct)
     except ValueError:
         return None
 
@@ -771,11 +755,11 @@ class StartIndex:
                 cs_words.add(lead.text)
             else:
                 where = 0
-                ci_words.add("".join(_fold(c) for c in lead.text))
+                ci_words.add("".join(fold(c) for c in lead.text))
             if lead.text is not None:
                 bound = ("anywhere" if "anywhere" in stands[source] else
                          "capital" if "capital" in stands[source] else "word")
-                first_letters[bound].add(_fold(lead.text[0]))
+                first_letters[bound].add(fold(lead.text[0]))
             self._tests.append((where, lead.length, regex.compile(source, FLAGS), owners[source]))
         self._guards = [(regex.compile(guard, FLAGS), _reach(guard)) for guard in guards]
         self._held: dict[tuple, bool] = {}      # guard results by the text around a place
@@ -793,7 +777,7 @@ class StartIndex:
             self.scanner = _compile_scanner(
                 literals, (f"(?=({ci})|)" if ci else "(?=()|)") + (f"(?=({cs})|)" if cs else "(?=()|)"),
                 {c for word in ci_words for c in word}, sorted(classes),
-                {_fold(w[0]) for w in ci_words | cs_words} - word - capital, word, capital)
+                {fold(w[0]) for w in ci_words | cs_words} - word - capital, word, capital)
         self._at: dict[tuple, tuple] = {}
         self._starting: dict[tuple, tuple] = {}     # the sets starting at a place, by what is near
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
@@ -811,13 +795,14 @@ class StartIndex:
                 self._gate_finds[clause] = tuple(sorted({text.lower() for text, _ in clause}))
                 for f in folds:
                     self._gate_fold.update(f)
+        self._gate_fold_chars = tuple(chr(c) for c in self._gate_fold)
 
     def finditer_all(self, text: str, timeout: float) -> list:
         """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
         a ``TimeoutError`` instead for one that ran out of time; None for one
         without leads (to be scanned whole)."""
         places = self._places(text)
-        gate = _Gate(text, self._gate_tests, self._gate_finds, self._gate_fold)
+        gate = _Gate(text, self._gate_tests, self._gate_finds, self._gate_fold, self._gate_fold_chars)
         out: list = [None] * self.count
         passing: dict = {}             # rules with the same leads and gates share them
         for i, pattern in enumerate(self.patterns):
@@ -834,10 +819,11 @@ class StartIndex:
 
     def _owners(self, key: tuple) -> tuple:
         """The sets of leads with a lead at a place where the scanner read
-        ``key``, as ``(plain, guarded, other)``: the sets that start there
+        ``key``, as ``(plain, guarded, other, window)``: the sets that start there
         whatever; ``(guard, sets)`` that start there if the guard holds; and
         ``(set, variants)`` of ``(behind, guard)`` for those that may start
-        before the lead. (A set under several guards starts if one holds.)"""
+        before the lead (a set under several guards starts if one holds); and
+        how far the guards look each side of the place (None: without bound)."""
         found: dict[int, set] = {}
         for where, length, test, rules in self._tests:
             s = key[where]
@@ -974,9 +960,9 @@ class _Gate:
     """Where in one text a pattern's gates hold: each clause has a literal that
     starts at or after a place, on its line if matches keep to one line."""
 
-    def __init__(self, text: str, tests: dict, finds: dict, fold: dict):
-        self.text, self.tests, self.finds, self.fold = text, tests, finds, fold
-        self.fold_chars = [chr(c) for c in fold]
+    def __init__(self, text: str, tests: dict, finds: dict, folds: dict, fold_chars: tuple):
+        self.text, self.tests, self.finds = text, tests, finds
+        self.folds, self.fold_chars = folds, fold_chars      # ſ → s … and those characters
         self._at: dict = {}
         self._lines: list[int] | None = None
         self._lower: str | None = None
@@ -993,7 +979,7 @@ class _Gate:
             if self._lower is None:
                 text = self.text
                 if any(ch in text for ch in self.fold_chars):
-                    text = text.translate(self.fold)
+                    text = text.translate(self.folds)
                 self._lower = text.lower()
                 if len(self._lower) != len(self.text):    # İ → i̇: offsets would shift
                     self._lower = ""
