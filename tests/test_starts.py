@@ -161,3 +161,40 @@ def test_a_word_that_may_follow_capitals_is_found_glued_to_them_but_not_inside_a
     assert [[m.span() for m in f] for f in found] == [[m.span() for m in p.finditer(text)] for p in patterns]
     assert [m.group() for m in found[0]] == ["ngày 14", "Ngày 16", "ngày 17"]
     assert [m.group() for m in found[1]] == ["năm 19"]
+
+
+def test_a_lead_inside_another_leads_word_is_found():
+    """The literal scan reads the longest lead at a place and goes on from the
+    next character, so a lead that starts inside it still counts."""
+    patterns = [regex.compile(p, FLAGS) for p in
+                (r"bao nhiêu\s+\d+", r"nhiêu\s+\d+", r"(?<![^\W\d_])ba\s+\d+", r"(?-i:Điều)\s+\d+",
+                 r"điều\s+\d+")]
+    text = "Hỏi bao nhiêu 5 và nhiêu 6, ba 7, BAO NHIÊU 8, Điều 9, điều 10, ĐIỀU 11."
+    index = StartIndex(patterns)
+    assert index._split is not None
+    found = index.finditer_all(text, 1.0)
+    assert [[m.span() for m in f] for f in found] == [[m.span() for m in p.finditer(text)] for p in patterns]
+    assert [m.group() for m in found[1]] == ["nhiêu 5", "nhiêu 6", "NHIÊU 8"]
+    assert [m.group() for m in found[3]] == ["Điều 9"]
+
+
+def test_the_quick_scan_finds_the_places_of_the_one_pass_scan(extractor, dev_articles):
+    """The scan in parts (literals on the lowercased text, classes, case-sensitive
+    literals) finds the very places the single case-insensitive scanner finds."""
+    index = extractor.finder._index
+    assert index._split is not None
+    texts = [a.read_text(encoding="utf-8") for a in dev_articles]
+    texts += [ex.text for rule in extractor.rules.exclusions + extractor.rules.rules for ex in rule.examples]
+    texts += ["ſố 5 KM, 3 km², \U00010D41 người, Điều 4 ĐIỀU 5, COVID-19 và Covid 20"]
+    split = index._split
+    try:
+        for text in texts:
+            text = extractor.rules.normalizer.normalize(text)[0]
+            lower = index._lower(text)
+            assert lower
+            index._split = split
+            quick = index._places(text, lower)
+            index._split = None
+            assert quick == index._places(text, lower), text[:80]
+    finally:
+        index._split = split

@@ -3,6 +3,8 @@ of underthesea (vnstats.underthesea_parts), give what underthesea gives."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vnstats.underthesea_parts import WordSegmenter, load_sentence_splitter
 
@@ -32,3 +34,12 @@ def test_sentences_are_underthesea_sent_tokenize(dev_articles):
     for article in dev_articles:
         for paragraph in article.read_text(encoding="utf-8").split("\n"):
             assert split(paragraph) == underthesea.sent_tokenize(paragraph)
+
+
+_PIECES = list("ab A.?!…1 \t\n\r") + ["Tp", "v.v", "TS", "3.5", "...", "e.g"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_sentences_match_underthesea_on_any_punctuation(text):
+    assert load_sentence_splitter()(text) == underthesea.sent_tokenize(text)

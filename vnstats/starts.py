@@ -576,8 +576,13 @@ def _lowercase_for_re(every: str) -> str:
     """For re, after one character: "that character was not after a lowercase
     Latin letter", which holds wherever regex's "not after a lowercase letter"
     does (the class lists lowercase letters only, and not all of them)."""
+    return "(?<!" + _lowercase_latin(every) + "[\\s\\S])"
+
+
+def _lowercase_latin(every: str) -> str:
+    """A class for re of the lowercase Latin letters (case-sensitive)."""
     lower = [c for c in every[:0x250] + every[0x1E00:0x1F00] if regex.match(r"(?-i:\p{Ll})", c)]
-    return "(?<!(?-i:" + _char_class(lower) + ")[\\s\\S])"
+    return "(?-i:" + _char_class(lower) + ")"
 
 
 def _after_word_start_for_re(every: str) -> str:
@@ -650,6 +655,84 @@ def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes
                           flags)
     except (re.error, ValueError, OverflowError):
         return slow
+
+
+def _lowered_scanners(ci: str | None, cs: str | None, ci_words: set[str], classes: list[str]):
+    """The scan of ``StartIndex`` in three quick parts:
+
+    - the literals read ignoring case (``ci``, all lowercase), read case
+      sensitively on the lowercased text; as a literal starts the pattern, re
+      skips quickly to where one of their first letters stands;
+    - the classes that match no cased character, on the lowercased text;
+    - the case-sensitive literals (``cs``) and the classes that match cased
+      characters (ignoring case, as before), on the text itself.
+
+    Returns ``(literals, uncased, original, folds)``, the three scanners (None
+    for one with nothing to find) and the characters to map before
+    lowercasing (ſ → s) so that a lowercased text holds a literal wherever
+    regex finds it ignoring case. None when some letter has no such lowercase
+    form, or re cannot take the patterns."""
+    every = _every_character()
+    folds: dict[int, str] = {}
+    for ch in {c for w in ci_words for c in w}:
+        if ch != ch.lower():
+            return None
+        odd = _case_folds(ch)
+        if odd is None:
+            return None
+        for code, want in odd.items():
+            if folds.setdefault(code, want) != want:
+                return None            # one character taken for two letters
+    uncased, cased = [], []
+    for piece in classes:
+        found = {every[m.start()] for m in regex.finditer(piece, every, FLAGS)}
+        (cased if any(c.lower() != c.upper() for c in found) else uncased).append(piece)
+    flags = re.MULTILINE
+    try:
+        plain = None
+        if uncased:
+            # one class, which re skips to quickly; the characters of the classes
+            # that re does not know (digits of newer scripts) apart: there are
+            # none in a text without characters beyond U+FFFF
+            want = {m.start() for m in regex.finditer("|".join(uncased), every, FLAGS)}
+            inner = _class_body("|".join(uncased))
+            plain = re.compile("|".join(uncased), flags)
+            if inner is not None:
+                one = re.compile("[" + inner + "]", flags)
+                if {m.start() for m in one.finditer(every)} == \
+                        {m.start() for m in plain.finditer(every)}:
+                    plain = one
+            have = {m.start() for m in plain.finditer(every)}
+            extra = [every[i] for i in sorted(want - have)]
+            if any(ord(c) <= 0xFFFF for c in extra):
+                plain = re.compile(f"{plain.pattern}|{_char_class(extra)}", flags)
+            elif extra:
+                plain = (plain, re.compile(f"{plain.pattern}|{_char_class(extra)}", flags))
+        literals = re.compile(ci, flags) if ci else None
+        original = None
+        if cased:
+            original = re.compile("(?=" + "|".join(([cs] if cs else []) + cased) + ")"
+                                  + (f"(?=({cs})|)" if cs else "(?=()|)"), flags | re.IGNORECASE)
+        elif cs:
+            original = re.compile(f"({cs})", flags)
+    except (re.error, ValueError, OverflowError):
+        return None
+    return literals, plain, original, folds
+
+
+def _class_body(alternation: str) -> str | None:
+    """``[-−]|\\d`` as ``-−\\d``, the inside of one class, when every alternative
+    is a class or one escaped or plain character (checked by the caller)."""
+    body = []
+    for piece in alternation.split("|"):
+        if len(piece) > 2 and piece[0] == "[" and piece[-1] == "]" and piece[1] != "^" \
+                and "[" not in piece[1:-1]:
+            body.append(piece[1:-1])
+        elif len(piece) == 2 and piece[0] == "\\" or len(piece) == 1 and piece not in "[]^-\\":
+            body.append(piece)
+        else:
+            return None
+    return "".join(body)
 
 
 def _alternation(words: set[str], ignore_case: bool) -> str | None:
@@ -769,6 +852,7 @@ class StartIndex:
         cs = f"(?-i:{cs})" if cs else None
         literals = [part for part in (ci, cs) if part]
         self.scanner = None
+        self._split = None          # the scan in two, on the lowercased text and the text
         # a letter is tried where its least bound lead may stand
         anywhere = first_letters["anywhere"]
         capital = first_letters["capital"] - anywhere
@@ -778,6 +862,7 @@ class StartIndex:
                 literals, (f"(?=({ci})|)" if ci else "(?=()|)") + (f"(?=({cs})|)" if cs else "(?=()|)"),
                 {c for word in ci_words for c in word}, sorted(classes),
                 {fold(w[0]) for w in ci_words | cs_words} - word - capital, word, capital)
+            self._split = _lowered_scanners(ci, cs, ci_words, sorted(classes))
         self._at: dict[tuple, tuple] = {}
         self._starting: dict[tuple, tuple] = {}     # the sets starting at a place, by what is near
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
@@ -795,14 +880,21 @@ class StartIndex:
                 self._gate_finds[clause] = tuple(sorted({text.lower() for text, _ in clause}))
                 for f in folds:
                     self._gate_fold.update(f)
+        if self._split is not None:
+            folds = self._split[3]
+            if any(self._gate_fold.get(c, want) != want for c, want in folds.items()):
+                self._split = None
+            else:
+                self._gate_fold.update(folds)
         self._gate_fold_chars = tuple(chr(c) for c in self._gate_fold)
 
     def finditer_all(self, text: str, timeout: float) -> list:
         """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
         a ``TimeoutError`` instead for one that ran out of time; None for one
         without leads (to be scanned whole)."""
-        places = self._places(text)
-        gate = _Gate(text, self._gate_tests, self._gate_finds, self._gate_fold, self._gate_fold_chars)
+        lower = self._lower(text)
+        places = self._places(text, lower)
+        gate = _Gate(text, self._gate_tests, self._gate_finds, lower)
         out: list = [None] * self.count
         passing: dict = {}             # rules with the same leads and gates share them
         for i, pattern in enumerate(self.patterns):
@@ -850,18 +942,55 @@ class StartIndex:
     def starts(self, text: str) -> list[list[int]]:
         """For each pattern, the places in ``text`` (in order) where one of its
         matches could start."""
-        places = self._places(text)
+        places = self._places(text, self._lower(text))
         return [places[k] if k is not None else [] for k in self._set_of]
 
-    def _places(self, text: str) -> list[list[int]]:
+    def _lower(self, text: str) -> str:
+        """``text`` lowercased as regex matches ignoring case (ſ read as s …);
+        empty if that changed its length (İ → i̇), so offsets would not hold."""
+        if any(ch in text for ch in self._gate_fold_chars):
+            text = text.translate(self._gate_fold)
+        lower = text.lower()
+        return lower if len(lower) == len(text) else ""
+
+    def _read(self, text: str, lower: str):
+        """``(place, (ci, cs))`` for every place a lead may stand, in order: what
+        the literals read there ignoring case and with case ("" for none)."""
+        if self._split is None or not lower:
+            for m in self.scanner.finditer(text):
+                yield m.start(), m.groups()
+            return
+        literals, plain, original, _ = self._split
+        read = {m.start(): ["", m.group(), ""] for m in _overlapping(literals, lower)}
+        ordered = True
+        if plain is not None:
+            if isinstance(plain, tuple):     # (without, with) the characters beyond U+FFFF
+                plain = plain[1] if _BEYOND_FFFF.search(lower) else plain[0]
+            for m in plain.finditer(lower):
+                if m.start() not in read:
+                    read[m.start()] = ["", "", ""]
+                    ordered = False
+        if original is not None:
+            # case-sensitive literals only: found as literals are; with classes, at every place
+            found = _overlapping(original, text) if original.flags & re.IGNORECASE == 0 else \
+                original.finditer(text)
+            for m in found:
+                here = read.get(m.start())
+                if here is None:
+                    read[m.start()] = here = ["", "", ""]
+                    ordered = False
+                here[2] = m.group(1) or ""
+        for p in read if ordered else sorted(read):
+            yield p, tuple(read[p][1:])
+
+    def _places(self, text: str, lower: str) -> list[list[int]]:
         """``starts`` for each distinct set of leads."""
         out: list[list[int]] = [[] for _ in self._sets]
         if self.scanner is None:
             return out
         at, unsorted, holds, found = self._at, set(), self._holds, self._starting
-        for m in self.scanner.finditer(text):
-            p = m.start()
-            key = (*m.groups(), text[p])
+        for p, read in self._read(text, lower):
+            key = (*read, text[p])
             owners = at.get(key)
             if owners is None:
                 owners = at[key] = self._owners(key)
@@ -927,6 +1056,18 @@ class StartIndex:
         return places
 
 
+def _overlapping(pattern, text: str):
+    """The first match of ``pattern`` at each place where one starts, overlapping
+    ones too (a literal scan consumes what it reads: the next may start inside)."""
+    if pattern is None:
+        return
+    search = pattern.search
+    m = search(text)
+    while m is not None:
+        yield m
+        m = search(text, m.start() + 1)
+
+
 def finditer_at(pattern, text: str, places: list[int], timeout: float):
     """``pattern.finditer(text, timeout=timeout)``, trying only ``places`` (in
     order), which hold every place where a match can start."""
@@ -954,18 +1095,18 @@ def finditer_at(pattern, text: str, places: list[int], timeout: float):
 
 
 _LINE_BREAK = re.compile("\n")
+_BEYOND_FFFF = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class _Gate:
     """Where in one text a pattern's gates hold: each clause has a literal that
     starts at or after a place, on its line if matches keep to one line."""
 
-    def __init__(self, text: str, tests: dict, finds: dict, folds: dict, fold_chars: tuple):
+    def __init__(self, text: str, tests: dict, finds: dict, lower: str):
         self.text, self.tests, self.finds = text, tests, finds
-        self.folds, self.fold_chars = folds, fold_chars      # ſ → s … and those characters
+        self._lower = lower          # as StartIndex._lower gives it ("": not usable)
         self._at: dict = {}
         self._lines: list[int] | None = None
-        self._lower: str | None = None
 
     def _starts(self, clause: frozenset) -> list[int]:
         found = self._at.get(clause)
@@ -976,13 +1117,6 @@ class _Gate:
     def _find(self, clause: frozenset) -> list[int]:
         literals = self.finds.get(clause)
         if literals is not None:
-            if self._lower is None:
-                text = self.text
-                if any(ch in text for ch in self.fold_chars):
-                    text = text.translate(self.folds)
-                self._lower = text.lower()
-                if len(self._lower) != len(self.text):    # İ → i̇: offsets would shift
-                    self._lower = ""
             lower = self._lower
             if lower:
                 starts = []
