@@ -23,10 +23,12 @@ import os
 import signal
 import sys
 from collections import deque
+from dataclasses import replace
 from itertools import chain, islice
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator, Sequence
 
+from . import writers
 from .api import extract_bytes, extract_file
 from .document import Document
 from .extractor import Extractor
@@ -63,9 +65,12 @@ class Batch:
     manager so that the workers stop however the batch ends."""
 
     def __init__(self, extractor: Extractor, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES,
-                 patterns: Sequence[str] = ()):
+                 patterns: Sequence[str] = (), render: tuple | None = None):
+        """``render``: ``Writer.options``; workers then send each document back
+        written out (``Document.rendered``), which spares this process the work."""
         self.extractor, self.jobs, self.max_bytes = extractor, jobs, max_bytes
         self.patterns = tuple(str(p) for p in patterns)
+        self.render = render
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> "Batch":
@@ -139,7 +144,7 @@ class Batch:
         # Started with Ctrl-C ignored, so that only this process handles it.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            return _Worker(context, extractor, self.patterns, self.max_bytes)
+            return _Worker(context, extractor, self.patterns, self.max_bytes, self.render)
         finally:
             signal.signal(signal.SIGINT, previous)
 
@@ -153,10 +158,11 @@ class Batch:
 class _Worker:
     """One worker process, its pipe, and the documents sent to it, in order."""
 
-    def __init__(self, context, extractor: Extractor | None, patterns: tuple, max_bytes: int):
+    def __init__(self, context, extractor: Extractor | None, patterns: tuple, max_bytes: int,
+                 render: tuple | None = None):
         self.conn, theirs = context.Pipe()
         self.process = context.Process(target=_serve, daemon=True,
-                                       args=(theirs, extractor, patterns, max_bytes))
+                                       args=(theirs, extractor, patterns, max_bytes, render))
         self.process.start()
         theirs.close()
         self.tasks: deque = deque()
@@ -193,8 +199,10 @@ class _Worker:
         self.conn.close()
 
 
-def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int) -> None:
-    """A worker: one extractor, documents in, documents out, until told to stop."""
+def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int,
+           render: tuple | None = None) -> None:
+    """A worker: one extractor, documents in, documents out (written out, with
+    ``render``), until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is for the parent to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)       # terminate() ends it, even mid-match
     if extractor is None:
@@ -206,4 +214,16 @@ def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int) -
             return
         if item is None:
             return
-        conn.send(process(item, extractor, max_bytes))
+        document = process(item, extractor, max_bytes)
+        if render is not None:
+            document = _rendered(document, render)
+        conn.send(document)
+
+
+def _rendered(document: Document, render: tuple) -> Document:
+    """The document as written out, without its figures (see ``Document.rendered``)."""
+    try:
+        text = writers.render(document, render)
+    except Exception:          # left to the writer, which will say what went wrong
+        return document
+    return replace(document, figures=[], rendered=(render, text, len(document.figures)))

@@ -125,10 +125,12 @@ def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty
             finder = InputFinder(files, recursive=recursive, globs=globs, hidden=hidden,
                                  files_from=files_from, null=null, max_bytes=max_bytes)
             progress = _progress(finder, quiet)
-            with _open_output(output) as stream, Batch(extractor, jobs, max_bytes, patterns) as batch:
+            with _open_output(output) as stream:
                 writer = Writer(stream, fmt, pretty=pretty, excel=excel, flush=output == STDIN)
-                failed = _write_all(batch.run(finder), writer, progress,
-                                    hide_progress=output == STDIN and sys.stdout.isatty())
+                batch = Batch(extractor, jobs, max_bytes, patterns, render=writer.options)
+                with batch:
+                    failed = _write_all(batch.run(finder), writer, progress,
+                                        hide_progress=output == STDIN and sys.stdout.isatty())
             progress.clear()
     except KeyboardInterrupt:
         progress.clear()
@@ -151,7 +153,7 @@ def _write_all(documents: Iterator[Document], writer: Writer, progress: Progress
         if hide_progress:                 # output and progress share the terminal
             progress.clear()
         writer.write(doc)
-        progress.advance(len(doc.figures))
+        progress.advance(doc.figure_count)
     return failed
 
 

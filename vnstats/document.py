@@ -14,10 +14,17 @@ class Document:
     figures: list[Figure] = field(default_factory=list)
     encoding: str | None = None
     error: dict | None = None      # {"type": …, "message": …} when it could not be read
+    # written out already by a worker process, as (writer options, text, figure count),
+    # with its figures then left out so that it travels back to the writer quickly
+    rendered: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def figure_count(self) -> int:
+        return len(self.figures) if self.rendered is None else self.rendered[2]
 
     def to_dict(self) -> dict:
         out = {"schema": SCHEMA_VERSION, "source": self.source, "encoding": self.encoding,

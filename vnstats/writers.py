@@ -37,11 +37,16 @@ class Writer:
         if head:
             self._write(head)
 
+    @property
+    def options(self) -> tuple:
+        """What ``render`` needs to know: worker processes render with it."""
+        return (self.format, self.pretty, self.excel)
+
     def write(self, doc: Document) -> None:
-        if self.format == "csv":
-            text = _csv_rows([_row(doc.source, f.to_dict(), self.excel) for f in doc.figures])
+        if doc.rendered is not None and doc.rendered[0] == self.options:
+            text = doc.rendered[1]
         else:
-            text = json.dumps(doc.to_dict(), ensure_ascii=False, indent=2 if self.pretty else None) + "\n"
+            text = render(doc, self.options)
         if text:
             self._write(text)
 
@@ -49,6 +54,14 @@ class Writer:
         self.stream.write(text.encode("utf-8", "backslashreplace"))
         if self.flush:
             self.stream.flush()
+
+
+def render(doc: Document, options: tuple) -> str:
+    """The text ``Writer.write`` writes for ``doc``, by ``Writer.options``."""
+    format, pretty, excel = options
+    if format == "csv":
+        return _csv_rows([_row(doc.source, f.to_dict(), excel) for f in doc.figures])
+    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2 if pretty else None) + "\n"
 
 
 def _row(source: str, figure: dict, excel: bool = False) -> list:
