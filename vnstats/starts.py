@@ -576,13 +576,8 @@ def _lowercase_for_re(every: str) -> str:
     """For re, after one character: "that character was not after a lowercase
     Latin letter", which holds wherever regex's "not after a lowercase letter"
     does (the class lists lowercase letters only, and not all of them)."""
-    return "(?<!" + _lowercase_latin(every) + "[\\s\\S])"
-
-
-def _lowercase_latin(every: str) -> str:
-    """A class for re of the lowercase Latin letters (case-sensitive)."""
     lower = [c for c in every[:0x250] + every[0x1E00:0x1F00] if regex.match(r"(?-i:\p{Ll})", c)]
-    return "(?-i:" + _char_class(lower) + ")"
+    return "(?<!(?-i:" + _char_class(lower) + ")[\\s\\S])"
 
 
 def _after_word_start_for_re(every: str) -> str:
@@ -632,18 +627,12 @@ def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes
     flags = re.IGNORECASE | re.MULTILINE
     try:
         every = _every_character()
-
-        def missed(piece: str) -> list[str]:
-            want = {m.start() for m in regex.finditer(piece, every, FLAGS)}
-            have = {m.start() for m in re.finditer(piece, every, flags)}
-            return [every[i] for i in sorted(want - have)]
-
         by_regex, by_re = _taken_for(letters, regex), _taken_for(letters, re)
         if any(by_regex[c] - by_re[c] for c in letters):
             return slow
         widened = []
         for piece in classes:
-            extra = missed(piece)
+            extra = _missed_by_re(piece, re.compile(piece, flags))
             widened.append(f"(?:{piece}|{_char_class(extra)})" if extra else piece)
         first = "[" + "".join(regex.escape(c) for c in sorted(firsts)) + "]" if firsts else None
         at_word = ("[" + "".join(regex.escape(c) for c in sorted(word_firsts)) + "]"
@@ -655,6 +644,15 @@ def _compile_scanner(guard: list[str], captures: str, letters: set[str], classes
                           flags)
     except (re.error, ValueError, OverflowError):
         return slow
+
+
+def _missed_by_re(piece: str, compiled) -> list[str]:
+    """The characters regex matches with ``piece`` (ignoring case) that re's
+    ``compiled`` does not (re may know fewer digits: Garay …)."""
+    every = _every_character()
+    want = {m.start() for m in regex.finditer(piece, every, FLAGS)}
+    have = {m.start() for m in compiled.finditer(every)}
+    return [every[i] for i in sorted(want - have)]
 
 
 def _lowered_scanners(ci: str | None, cs: str | None, ci_words: set[str], classes: list[str]):
@@ -694,7 +692,6 @@ def _lowered_scanners(ci: str | None, cs: str | None, ci_words: set[str], classe
             # one class, which re skips to quickly; the characters of the classes
             # that re does not know (digits of newer scripts) apart: there are
             # none in a text without characters beyond U+FFFF
-            want = {m.start() for m in regex.finditer("|".join(uncased), every, FLAGS)}
             inner = _class_body("|".join(uncased))
             plain = re.compile("|".join(uncased), flags)
             if inner is not None:
@@ -702,8 +699,7 @@ def _lowered_scanners(ci: str | None, cs: str | None, ci_words: set[str], classe
                 if {m.start() for m in one.finditer(every)} == \
                         {m.start() for m in plain.finditer(every)}:
                     plain = one
-            have = {m.start() for m in plain.finditer(every)}
-            extra = [every[i] for i in sorted(want - have)]
+            extra = _missed_by_re("|".join(uncased), plain)
             if any(ord(c) <= 0xFFFF for c in extra):
                 plain = re.compile(f"{plain.pattern}|{_char_class(extra)}", flags)
             elif extra:
@@ -852,7 +848,7 @@ class StartIndex:
         cs = f"(?-i:{cs})" if cs else None
         literals = [part for part in (ci, cs) if part]
         self.scanner = None
-        self._split = None          # the scan in two, on the lowercased text and the text
+        self._split = None          # the scan in parts (``_lowered_scanners``)
         # a letter is tried where its least bound lead may stand
         anywhere = first_letters["anywhere"]
         capital = first_letters["capital"] - anywhere
@@ -873,20 +869,20 @@ class StartIndex:
         self._gate_tests = {clause: regex.compile("|".join(
             regex.escape(text) if ci else f"(?-i:{regex.escape(text)})" for text, ci in sorted(clause)), FLAGS)
             for clause in clauses}
-        self._gate_finds, self._gate_fold = {}, {}
+        self._gate_finds, self._fold = {}, {}
         for clause in clauses:
             folds = [_case_folds(text) if ci else None for text, ci in clause]
             if all(f is not None for f in folds):
                 self._gate_finds[clause] = tuple(sorted({text.lower() for text, _ in clause}))
                 for f in folds:
-                    self._gate_fold.update(f)
+                    self._fold.update(f)
         if self._split is not None:
             folds = self._split[3]
-            if any(self._gate_fold.get(c, want) != want for c, want in folds.items()):
+            if any(self._fold.get(c, want) != want for c, want in folds.items()):
                 self._split = None
             else:
-                self._gate_fold.update(folds)
-        self._gate_fold_chars = tuple(chr(c) for c in self._gate_fold)
+                self._fold.update(folds)
+        self._fold_chars = tuple(chr(c) for c in self._fold)
 
     def finditer_all(self, text: str, timeout: float) -> list:
         """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
@@ -948,8 +944,8 @@ class StartIndex:
     def _lower(self, text: str) -> str:
         """``text`` lowercased as regex matches ignoring case (ſ read as s …);
         empty if that changed its length (İ → i̇), so offsets would not hold."""
-        if any(ch in text for ch in self._gate_fold_chars):
-            text = text.translate(self._gate_fold)
+        if any(ch in text for ch in self._fold_chars):
+            text = text.translate(self._fold)
         lower = text.lower()
         return lower if len(lower) == len(text) else ""
 
@@ -961,27 +957,23 @@ class StartIndex:
                 yield m.start(), m.groups()
             return
         literals, plain, original, _ = self._split
-        read = {m.start(): ["", m.group(), ""] for m in _overlapping(literals, lower)}
+        read = {m.start(): [m.group(), ""] for m in _overlapping(literals, lower)}
         ordered = True
         if plain is not None:
             if isinstance(plain, tuple):     # (without, with) the characters beyond U+FFFF
                 plain = plain[1] if _BEYOND_FFFF.search(lower) else plain[0]
             for m in plain.finditer(lower):
                 if m.start() not in read:
-                    read[m.start()] = ["", "", ""]
+                    read[m.start()] = ["", ""]
                     ordered = False
-        if original is not None:
-            # case-sensitive literals only: found as literals are; with classes, at every place
-            found = _overlapping(original, text) if original.flags & re.IGNORECASE == 0 else \
-                original.finditer(text)
-            for m in found:
-                here = read.get(m.start())
-                if here is None:
-                    read[m.start()] = here = ["", "", ""]
-                    ordered = False
-                here[2] = m.group(1) or ""
+        for m in _overlapping(original, text):
+            here = read.get(m.start())
+            if here is None:
+                read[m.start()] = here = ["", ""]
+                ordered = False
+            here[1] = m.group(1) or ""
         for p in read if ordered else sorted(read):
-            yield p, tuple(read[p][1:])
+            yield p, tuple(read[p])
 
     def _places(self, text: str, lower: str) -> list[list[int]]:
         """``starts`` for each distinct set of leads."""

@@ -132,13 +132,11 @@ def load_sentence_splitter():
     try:
         module["_load_model"]()
         tokenizer = module["sentence_tokenizer"]
-        ends = tokenizer.SENT_END_CHARS
-        tokenizer._is_sentence_boundary
+        if set(tokenizer.SENT_END_CHARS) == set(".?!"):
+            return _FastSplitter(tokenizer._is_sentence_boundary).split
     except Exception:
-        return module["sent_tokenize"]
-    if set(ends) != set(".?!"):
-        return module["sent_tokenize"]
-    return _FastSplitter(tokenizer).split
+        pass
+    return module["sent_tokenize"]           # laid out otherwise: run as it is
 
 
 class _FastSplitter:
@@ -146,15 +144,14 @@ class _FastSplitter:
     step, but jumping to the next sentence-ending character with a regex."""
 
     _END = re.compile(r"[.?!]")
-    _SPACES = " \t\n\r"
 
-    def __init__(self, tokenizer):
-        self._boundary = tokenizer._is_sentence_boundary
+    def __init__(self, is_boundary):
+        self._boundary = is_boundary
 
     def split(self, text: str) -> list[str]:
         if not text or not text.strip():
             return []
-        sentences, start, n, spaces = [], 0, len(text), self._SPACES
+        sentences, start, n = [], 0, len(text)
         find = self._END.search
         m = find(text)
         while m is not None:
@@ -168,25 +165,15 @@ class _FastSplitter:
                     while after < n and text[after] in " \t":
                         after += 1
                     if after >= n or text[after].isupper():
-                        sentence = text[start:dot_end].strip()
-                        if sentence:
-                            sentences.append(sentence)
-                        while dot_end < n and text[dot_end] in spaces:
-                            dot_end += 1
-                        start = dot_end
+                        start = _cut(text, start, dot_end, sentences)
                     m = find(text, dot_end)
                     continue
             if self._boundary(text, i):
                 end = i + 1
                 while end < n and text[end] in ".?!":
                     end += 1
-                sentence = text[start:end].strip()
-                if sentence:
-                    sentences.append(sentence)
-                while end < n and text[end] in spaces:
-                    end += 1
-                start = end
-                m = find(text, end)
+                start = _cut(text, start, end, sentences)
+                m = find(text, start)
                 continue
             m = find(text, i + 1)
         final = text[start:].strip()
@@ -195,3 +182,11 @@ class _FastSplitter:
         return sentences
 
 
+def _cut(text: str, start: int, end: int, sentences: list[str]) -> int:
+    """Ends a sentence at ``end`` (kept if not blank); where the next one starts."""
+    sentence = text[start:end].strip()
+    if sentence:
+        sentences.append(sentence)
+    while end < len(text) and text[end] in " \t\n\r":
+        end += 1
+    return end
