@@ -112,14 +112,63 @@ def test_the_fast_scanner_finds_what_regex_finds():
 
 def test_a_rule_is_not_tried_where_a_text_it_needs_is_missing():
     percent = regex.compile(single_line(r"(?<![\w.,/])\d+(?:,\d+)?\s*(?:%|phần\s+trăm)"), FLAGS)
-    assert gates(percent.pattern) == ((frozenset({("%", True), ("phần", True)}),), True)
+    clauses, barriers = gates(percent.pattern)
+    assert clauses == (frozenset({("%", True), ("phần", True)}),)
+    assert "\n" in barriers
     text = "Có 12 người.\nTăng 5 %, giảm 3 phần trăm và 7 người.\n40 xã"
     index = StartIndex([percent])
     assert [m.group() for m in index.finditer_all(text, 1.0)[0]] == ["5 %", "3 phần trăm"]
     # a pattern that may run over a line break looks for its text to the end
     across = regex.compile(r"\d+\W+%", FLAGS)
-    assert gates(across.pattern)[1] is False
+    assert "\n" not in gates(across.pattern)[1]
     assert [m.group() for m in StartIndex([across]).finditer_all("5\n%", 1.0)[0]] == ["5\n%"]
+
+
+def test_a_rule_is_tried_only_before_what_it_cannot_run_over(monkeypatch):
+    """A match of "5 %" cannot hold a semicolon, a bracket or a full stop before
+    a space, so a "%" after one of those does not make "12" worth trying; a
+    full stop between digits (3.500) bounds nothing."""
+    percent = regex.compile(r"(?<![\w.,/])\d+(?:[.,]\d+)*\s*%", FLAGS)
+    _, barriers = gates(percent.pattern)
+    assert {";", "(", "“", "."} <= set(barriers)
+    tried = []
+
+    def spy(pattern, text, places, timeout):
+        tried.extend(places)
+        return finditer_at(pattern, text, places, timeout)
+
+    monkeypatch.setattr("vnstats.starts.finditer_at", spy)
+    text = "Có 12 người. Tăng 3.500 %; 40 xã (tăng 7 %) và 9 hộ: 2%"
+    found = StartIndex([percent]).finditer_all(text, 1.0)[0]
+    assert [m.group() for m in found] == ["3.500 %", "7 %", "2%"]
+    assert [text[p:p + 2] for p in tried] == ["3.", "7 ", "2%"]
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"\d+[^%]*%", "Có 12 người. Tăng; 7%"),          # [^%] takes anything
+    (r"\d+\.\s*%", "Có 12. %"),                        # a full stop, then maybe spaces
+    (r"\d+\.\s%", "Có 12. %"),                         # a full stop, then a space
+    (r"\d+(?:\.|,)?\s+(?:tăng\s+)?\d+\s*%", "Có 12. tăng 7%"),
+    (r"\d+(?:[(:]\s*)?\d+\s*%", "Tỷ lệ 12 (7 %) và 3: 4%"),
+])
+def test_a_rule_that_may_run_over_a_barrier_finds_what_a_whole_scan_finds(pattern, text):
+    compiled = regex.compile(pattern, FLAGS)
+    found = StartIndex([compiled]).finditer_all(text, 1.0)[0]
+    assert [m.span() for m in found] == [m.span() for m in compiled.finditer(text)]
+    assert found
+
+
+def test_gated_rules_find_what_a_whole_scan_finds(extractor, dev_articles):
+    rules = extractor.rules.exclusions + extractor.rules.rules
+    index = StartIndex([rule.compiled for rule in rules])
+    texts = [a.read_text(encoding="utf-8") for a in dev_articles]
+    texts += [ex.text for rule in rules for ex in rule.examples]
+    for text in texts:
+        text = extractor.rules.normalizer.normalize(text)[0]
+        for rule, found in zip(rules, index.finditer_all(text, 5.0)):
+            if found is not None:
+                assert [m.span() for m in found] == [m.span() for m in rule.compiled.finditer(text)], \
+                    (rule.id, text[:80])
 
 
 def test_words_that_start_a_word_are_found_after_what_regex_takes_for_no_letter():

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from time import perf_counter
 
 import regex
@@ -446,37 +447,87 @@ def _class_chars(source: str) -> set[str] | None:
     return chars if 0 < len(chars) <= 8 else None
 
 
-_LINE_BREAK_MATCHED: dict[str, bool] = {}
+# Characters that end the stretch of text a match can cover, when no part of
+# the pattern consumes them: a line break, a semicolon, a bracket, a quote … and
+# a full stop before a space (digits take "." only between digits: 3.500).
+BARRIERS = "\n;:()[]\"“”!?…"
+FULL_STOP = "."
+_MATCHED: dict[tuple[str, bool, str], bool] = {}
 
 
-def _matches_line_break(atom: str) -> bool:
+def _matches_any(atom: str, ci: bool, chars: str) -> bool:
     """Whether one character of a pattern (a literal, class or escape) matches
-    a line break; remembered, as rules repeat the same few thousand times."""
-    found = _LINE_BREAK_MATCHED.get(atom)
+    one of ``chars``; remembered, as rules repeat the same few thousand times."""
+    key = (atom, ci, chars)
+    found = _MATCHED.get(key)
     if found is None:
-        found = _LINE_BREAK_MATCHED[atom] = regex.match(atom, "\n", FLAGS) is not None
+        compiled = regex.compile(atom, FLAGS if ci else regex.MULTILINE)
+        found = _MATCHED[key] = any(compiled.match(ch) for ch in chars)
     return found
 
 
-def _crosses_lines(alts) -> bool:
-    """Whether some character a match consumes may be a line break."""
+def _consumed(alts, chars: str) -> set[str]:
+    """Those of ``chars`` that some character a match consumes may be."""
+    found: set[str] = set()
     for seq in alts:
         for item in seq:
-            if item[0] == "atom" and _matches_line_break(item[1]):
-                return True
-            if item[0] == "group" and _crosses_lines(item[1]):
-                return True
+            if item[0] == "atom":
+                found.update(ch for ch in chars if ch not in found and _matches_any(item[1], item[3], ch))
+            elif item[0] == "group":
+                found |= _consumed(item[1], chars)
+    return found
+
+
+@lru_cache(maxsize=None)
+def _whitespace() -> str:
+    """Every character regex takes for ``\\s`` (all are below U+10000)."""
+    return "".join(regex.findall(r"\s", "".join(map(chr, range(0x10000)))))
+
+
+def _full_stop_then_space(alts) -> bool:
+    """Whether a match may consume a full stop and the space after it. (Read
+    narrowly: a full stop must be followed, in its own sequence, by something
+    that starts with a character that is never a space, as in ``[.,]\\d+``.)"""
+    for seq in alts:
+        for i, item in enumerate(seq):
+            if item[0] == "group":
+                if _full_stop_then_space(item[1]):
+                    return True
+            elif item[0] == "atom" and _matches_any(item[1], item[3], FULL_STOP):
+                after = next((x for x in seq[i + 1:] if x[0] != "zero"), None)
+                if _matches_any(item[1], item[3], _whitespace()) or not _starts_without_space(after):
+                    return True
     return False
+
+
+def _starts_without_space(item) -> bool:
+    """Whether ``item`` surely consumes a first character, never a space."""
+    if item is None or item[-1][0] < 1:
+        return False
+    if item[0] == "atom":
+        return not _matches_any(item[1], item[3], _whitespace())
+    if item[0] == "group":
+        return all(_starts_without_space(next((x for x in seq if x[0] != "zero"), None))
+                   for seq in item[1])
+    return False
+
+
+def _barriers(alts) -> str:
+    """What no match of the pattern can run over: some of ``BARRIERS``, and
+    ``FULL_STOP`` for a full stop before a space."""
+    stops = "".join(ch for ch in BARRIERS if ch not in _consumed(alts, BARRIERS))
+    return stops + ("" if _full_stop_then_space(alts) else FULL_STOP)
 
 
 def gates(pattern: str) -> tuple[tuple[frozenset, ...], bool] | None:
     """Some texts every match of ``pattern`` contains, as clauses of literals
     (one of each clause), only those rare enough to be worth looking for; and
-    whether a match stays on one line. None when nothing is worth it."""
+    what a match cannot run over (``_barriers``), so that those texts must
+    stand before it. None when nothing is worth it."""
     try:
         alts = _Parser(pattern).parse()
         clauses = _must_alternatives(alts)
-        one_line = not _crosses_lines(alts)
+        barriers = _barriers(alts)
     except (_Unreadable, RecursionError, regex.error):
         return None
 
@@ -486,7 +537,7 @@ def gates(pattern: str) -> tuple[tuple[frozenset, ...], bool] | None:
 
     chosen = sorted((c for c in clauses if len(c) <= 8 and all(rare(lit) for lit in c)),
                     key=lambda c: (-min(len(t) for t, _ in c), len(c), sorted(c)))[:_MAX_GATES]
-    return (tuple(chosen), one_line) if chosen else None
+    return (tuple(chosen), barriers) if chosen else None
 
 
 # ------------------------------------------------------------------- index
@@ -883,6 +934,7 @@ class StartIndex:
             else:
                 self._fold.update(folds)
         self._fold_chars = tuple(chr(c) for c in self._fold)
+        self._spaces = frozenset(_whitespace())
 
     def finditer_all(self, text: str, timeout: float) -> list:
         """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
@@ -890,7 +942,7 @@ class StartIndex:
         without leads (to be scanned whole)."""
         lower = self._lower(text)
         places = self._places(text, lower)
-        gate = _Gate(text, self._gate_tests, self._gate_finds, lower)
+        gate = _Gate(text, self._gate_tests, self._gate_finds, lower, self._spaces)
         out: list = [None] * self.count
         passing: dict = {}             # rules with the same leads and gates share them
         for i, pattern in enumerate(self.patterns):
@@ -1086,19 +1138,17 @@ def finditer_at(pattern, text: str, places: list[int], timeout: float):
             pos = m.end()
 
 
-_LINE_BREAK = re.compile("\n")
 _BEYOND_FFFF = re.compile("[\U00010000-\U0010FFFF]")
-
-
 class _Gate:
     """Where in one text a pattern's gates hold: each clause has a literal that
-    starts at or after a place, on its line if matches keep to one line."""
+    starts at or after a place, before the first barrier the pattern cannot run
+    over (see ``_barriers``)."""
 
-    def __init__(self, text: str, tests: dict, finds: dict, lower: str):
-        self.text, self.tests, self.finds = text, tests, finds
+    def __init__(self, text: str, tests: dict, finds: dict, lower: str, spaces: frozenset):
+        self.text, self.tests, self.finds, self.spaces = text, tests, finds, spaces
         self._lower = lower          # as StartIndex._lower gives it ("": not usable)
         self._at: dict = {}
-        self._lines: list[int] | None = None
+        self._ends: dict[str, list[int]] = {}
 
     def _starts(self, clause: frozenset) -> list[int]:
         found = self._at.get(clause)
@@ -1122,34 +1172,68 @@ class _Gate:
 
     def passing(self, places: list[int], gate) -> list[int]:
         """The ``places`` (sorted) that pass ``gate``: each clause has a start
-        at or after the place (on its line, if matches keep to one line), that
-        is, the place is at most the clause's last start (on that line)."""
+        at or after the place and before the end of its stretch (see
+        ``_stretch_ends``), that is, the place lies between the stretch's start and
+        the last start of every clause in it."""
         if gate is None or not places:
             return places
-        clauses, one_line = gate
-        starts = [self._starts(clause) for clause in clauses]
-        if any(not s for s in starts):
-            return []
-        if not one_line:
-            return places[:bisect_right(places, min(s[-1] for s in starts))]
-        if self._lines is None:
-            self._lines = [m.start() for m in _LINE_BREAK.finditer(self.text)]
-        lines = self._lines
-        lasts = [self._last_on_line(clause) for clause in clauses]
-        out, line, end, most = [], -1, -1, -1
-        for p in places:
-            if p > end or line < 0:          # the first place on another line
-                line = bisect_left(lines, p)
-                end = lines[line] if line < len(lines) else len(self.text)
-                most = min(last.get(line, -1) for last in lasts)
-            if p <= most:
-                out.append(p)
+        out: list[int] = []
+        for low, high in self._spans(gate):
+            out.extend(places[bisect_left(places, low):bisect_right(places, high)])
         return out
 
-    def _last_on_line(self, clause: frozenset) -> dict[int, int]:
-        """The last start of ``clause`` on each line (by the line's number)."""
-        key = ("lines", clause)
+    def _spans(self, gate) -> list[tuple[int, int]]:
+        """Where the places that pass ``gate`` lie: ``(first, last)`` spans, in order."""
+        found = self._at.get(gate)
+        if found is not None:
+            return found
+        clauses, barriers = gate
+        starts = [self._starts(clause) for clause in clauses]
+        if any(not s for s in starts):
+            found = []
+        else:
+            ends = self._stretch_ends(barriers)
+            if not ends:
+                found = [(0, min(s[-1] for s in starts))]
+            else:
+                lasts = [self._last_in_stretch(clause, barriers) for clause in clauses]
+                found = [(ends[k - 1] if k else 0, min(last[k] for last in lasts))
+                         for k in sorted(set(lasts[0]).intersection(*lasts[1:]))]
+        self._at[gate] = found
+        return found
+
+    def _stretch_ends(self, barriers: str) -> list[int]:
+        """Where the stretches that ``barriers`` (see ``_barriers``) bound end,
+        in order: at each barrier character, and after each full stop that a
+        space follows."""
+        ends = self._ends.get(barriers)
+        if ends is None:
+            found: set[int] = set()
+            for ch in barriers:
+                found.update(self._ends_at(ch))
+            ends = self._ends[barriers] = sorted(found)
+        return ends
+
+    def _ends_at(self, barrier: str) -> list[int]:
+        key = ("ends", barrier)
         found = self._at.get(key)
         if found is None:
-            found = self._at[key] = {bisect_left(self._lines, s): s for s in self._starts(clause)}
+            text, found = self.text, []
+            i = text.find(barrier)
+            while i >= 0:
+                found.append(i)
+                i = text.find(barrier, i + 1)
+            if barrier == FULL_STOP:
+                spaces, n = self.spaces, len(text)
+                found = [i + 1 for i in found if i + 1 < n and text[i + 1] in spaces]
+            self._at[key] = found
+        return found
+
+    def _last_in_stretch(self, clause: frozenset, barriers: str) -> dict[int, int]:
+        """The last start of ``clause`` in each stretch (by its number)."""
+        key = (barriers, clause)
+        found = self._at.get(key)
+        if found is None:
+            ends = self._ends[barriers]
+            found = self._at[key] = {bisect_right(ends, s): s for s in self._starts(clause)}
         return found
