@@ -1188,8 +1188,12 @@ class _Gate:
         if found is not None:
             return found
         clauses, barriers = gate
-        starts = [self._starts(clause) for clause in clauses]
-        if any(not s for s in starts):
+        starts = []
+        for clause in clauses:                # a clause with no start: none pass
+            starts.append(self._starts(clause))
+            if not starts[-1]:
+                break
+        if not starts[-1]:
             found = []
         else:
             ends = self._stretch_ends(barriers)
