@@ -50,13 +50,18 @@ def test_optional_characters_before_a_lead_are_walked_back():
         [m.span() for m in pattern.finditer(text)]
 
 
-def test_same_matches_as_a_whole_scan(extractor, dev_articles):
+def _every_rule_and_text(extractor, dev_articles):
+    """All rules, an index of them, and the normalised dev articles and rule examples."""
     rules = extractor.rules.exclusions + extractor.rules.rules
-    index = StartIndex([rule.compiled for rule in rules])
     texts = [a.read_text(encoding="utf-8") for a in dev_articles]
     texts += [ex.text for rule in rules for ex in rule.examples]
+    return (rules, StartIndex([rule.compiled for rule in rules]),
+            [extractor.rules.normalizer.normalize(text)[0] for text in texts])
+
+
+def test_same_matches_as_a_whole_scan(extractor, dev_articles):
+    rules, index, texts = _every_rule_and_text(extractor, dev_articles)
     for text in texts:
-        text = extractor.rules.normalizer.normalize(text)[0]
         places = index.starts(text)
         for i, rule in enumerate(rules):
             whole = [(m.span(), m.groupdict()) for m in rule.compiled.finditer(text)]
@@ -159,12 +164,8 @@ def test_a_rule_that_may_run_over_a_barrier_finds_what_a_whole_scan_finds(patter
 
 
 def test_gated_rules_find_what_a_whole_scan_finds(extractor, dev_articles):
-    rules = extractor.rules.exclusions + extractor.rules.rules
-    index = StartIndex([rule.compiled for rule in rules])
-    texts = [a.read_text(encoding="utf-8") for a in dev_articles]
-    texts += [ex.text for rule in rules for ex in rule.examples]
+    rules, index, texts = _every_rule_and_text(extractor, dev_articles)
     for text in texts:
-        text = extractor.rules.normalizer.normalize(text)[0]
         for rule, found in zip(rules, index.finditer_all(text, 5.0)):
             if found is not None:
                 assert [m.span() for m in found] == [m.span() for m in rule.compiled.finditer(text)], \
