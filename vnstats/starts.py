@@ -494,7 +494,7 @@ def _full_stop_then_space(alts) -> bool:
                 if _full_stop_then_space(item[1]):
                     return True
             elif item[0] == "atom" and _matches_any(item[1], item[3], FULL_STOP):
-                after = next((x for x in seq[i + 1:] if x[0] != "zero"), None)
+                after = _first_consuming(seq[i + 1:])
                 if _matches_any(item[1], item[3], _whitespace()) or not _starts_without_space(after):
                     return True
     return False
@@ -507,19 +507,24 @@ def _starts_without_space(item) -> bool:
     if item[0] == "atom":
         return not _matches_any(item[1], item[3], _whitespace())
     if item[0] == "group":
-        return all(_starts_without_space(next((x for x in seq if x[0] != "zero"), None))
-                   for seq in item[1])
+        return all(_starts_without_space(_first_consuming(seq)) for seq in item[1])
     return False
+
+
+def _first_consuming(items):
+    """The first of ``items`` that is not a lookaround or anchor (None: none)."""
+    return next((x for x in items if x[0] != "zero"), None)
 
 
 def _barriers(alts) -> str:
     """What no match of the pattern can run over: some of ``BARRIERS``, and
     ``FULL_STOP`` for a full stop before a space."""
-    stops = "".join(ch for ch in BARRIERS if ch not in _consumed(alts, BARRIERS))
+    consumed = _consumed(alts, BARRIERS)
+    stops = "".join(ch for ch in BARRIERS if ch not in consumed)
     return stops + ("" if _full_stop_then_space(alts) else FULL_STOP)
 
 
-def gates(pattern: str) -> tuple[tuple[frozenset, ...], bool] | None:
+def gates(pattern: str) -> tuple[tuple[frozenset, ...], str] | None:
     """Some texts every match of ``pattern`` contains, as clauses of literals
     (one of each clause), only those rare enough to be worth looking for; and
     what a match cannot run over (``_barriers``), so that those texts must
@@ -1139,6 +1144,17 @@ def finditer_at(pattern, text: str, places: list[int], timeout: float):
 
 
 _BEYOND_FFFF = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _all_starts(text: str, literal: str) -> list[int]:
+    """Every place ``literal`` starts in ``text``, overlapping ones too."""
+    found, i = [], text.find(literal)
+    while i >= 0:
+        found.append(i)
+        i = text.find(literal, i + 1)
+    return found
+
+
 class _Gate:
     """Where in one text a pattern's gates hold: each clause has a literal that
     starts at or after a place, before the first barrier the pattern cannot run
@@ -1161,13 +1177,9 @@ class _Gate:
         if literals is not None:
             lower = self._lower
             if lower:
-                starts = []
-                for literal in literals:
-                    i = lower.find(literal)
-                    while i >= 0:
-                        starts.append(i)
-                        i = lower.find(literal, i + 1)
-                return sorted(set(starts)) if len(literals) > 1 else starts
+                if len(literals) == 1:
+                    return _all_starts(lower, literals[0])
+                return sorted({i for literal in literals for i in _all_starts(lower, literal)})
         return [m.start() for m in self.tests[clause].finditer(self.text, overlapped=True)]
 
     def passing(self, places: list[int], gate) -> list[int]:
@@ -1219,17 +1231,15 @@ class _Gate:
         return ends
 
     def _ends_at(self, barrier: str) -> list[int]:
+        """Where the stretches end that one barrier bounds (shared by the
+        barrier sets that hold it)."""
         key = ("ends", barrier)
         found = self._at.get(key)
         if found is None:
-            text, found = self.text, []
-            i = text.find(barrier)
-            while i >= 0:
-                found.append(i)
-                i = text.find(barrier, i + 1)
+            text = self.text
+            found = _all_starts(text, barrier)
             if barrier == FULL_STOP:
-                spaces, n = self.spaces, len(text)
-                found = [i + 1 for i in found if i + 1 < n and text[i + 1] in spaces]
+                found = [i + 1 for i in found if i + 1 < len(text) and text[i + 1] in self.spaces]
             self._at[key] = found
         return found
 
