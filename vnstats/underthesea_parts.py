@@ -7,7 +7,9 @@ needs only the word segmenter (a regex tokenizer and a CRF model run by
 modules' code, read from the installed package, with their imports of the
 rest of underthesea answered by the few pieces they use, and reads the model
 files with ``pickle`` directly (``joblib`` would read them in pure Python).
-So the tokens, tags and sentences are underthesea's own.
+The CRF model itself is run by ``crf_model``, which gives underthesea_core's
+tags several times faster. So the tokens, tags and sentences are underthesea's
+own.
 
 If the installed underthesea is laid out differently, ``load_*`` raise
 ``Unavailable`` and the callers fall back on ``import underthesea``.
@@ -20,6 +22,8 @@ import pickle
 import re
 import types
 from pathlib import Path
+
+from .crf_model import CRFScorer, Unreadable
 
 
 class Unavailable(Exception):
@@ -77,7 +81,12 @@ def _unavailable(*args, **kwargs):
 
 class WordSegmenter:
     """``underthesea.word_tokenize(text, use_token_normalize=False)``, with many
-    texts tagged in one call."""
+    texts tagged in one call.
+
+    The CRF model is run by ``crf_model.CRFScorer``, which gives the tags
+    underthesea_core gives without passing feature strings between Python and
+    Rust; a model it cannot read is run by underthesea_core, as underthesea
+    runs it."""
 
     def __init__(self):
         root = _package()
@@ -91,16 +100,11 @@ class WordSegmenter:
             ("underthesea.pipeline.text_normalize.character_normalize", 0): types.SimpleNamespace(
                 normalize_characters_in_text=characters["normalize_characters_in_text"])})
         self._tokenize = tokenizer["tokenize"]
-        tagger = _run(root / "models" / "fast_crf_sequence_tagger.py", {})
-        source = (root / "pipeline" / "word_tokenize" / "__init__.py").read_text(encoding="utf-8")
-        model = re.search(r'join\(wd, "models", "([^"]+)"\)', source)
-        if model is None:
-            raise Unavailable("word_tokenize names no model")
-        self._model = tagger["FastCRFSequenceTagger"]()
+        directory = _word_model(root)
         try:
-            self._model.load(str(root / "pipeline" / "word_tokenize" / "models" / model.group(1)))
-        except Exception as e:
-            raise Unavailable(f"the word segmentation model: {e}") from None
+            self._tag = CRFScorer.load(directory).tag
+        except Unreadable:
+            self._tag = _core_tagger(root, directory)
 
     def tokens(self, text: str) -> list[str]:
         return self._tokenize(text, use_token_normalize=False, fixed_words=[])
@@ -108,18 +112,42 @@ class WordSegmenter:
     def words(self, texts: list[str]) -> list[list[str]]:
         """The words of each text (a word may have several syllables)."""
         token_lists = [self.tokens(text) for text in texts]
-        featurizer, estimator = self._model.featurizer, self._model.estimator
-        features = featurizer.process([[[t] for t in tokens] for tokens in token_lists])
         out = []
-        for tokens, x in zip(token_lists, features):
+        for tokens, tags in zip(token_lists, self._tag(token_lists)):
             words: list[str] = []
-            for i, (tag, token) in enumerate(zip(estimator.tag(x), tokens)):
+            for i, (tag, token) in enumerate(zip(tags, tokens)):
                 if tag == "I-W" and i > 0:
                     words[-1] = words[-1] + " " + token
                 else:
                     words.append(token)
             out.append(words)
         return out
+
+
+def _word_model(root: Path) -> Path:
+    """The directory of the model ``word_tokenize`` loads."""
+    source = (root / "pipeline" / "word_tokenize" / "__init__.py").read_text(encoding="utf-8")
+    model = re.search(r'join\(wd, "models", "([^"]+)"\)', source)
+    if model is None:
+        raise Unavailable("word_tokenize names no model")
+    return root / "pipeline" / "word_tokenize" / "models" / model.group(1)
+
+
+def _core_tagger(root: Path, directory: Path):
+    """Tags token lists with underthesea_core, as underthesea does:
+    ``CRFFeaturizer.process`` then ``CRFTagger.tag``."""
+    tagger = _run(root / "models" / "fast_crf_sequence_tagger.py", {})
+    model = tagger["FastCRFSequenceTagger"]()
+    try:
+        model.load(str(directory))
+    except Exception as e:
+        raise Unavailable(f"the word segmentation model: {e}") from None
+    featurizer, estimator = model.featurizer, model.estimator
+
+    def tag(token_lists: list[list[str]]) -> list[list[str]]:
+        features = featurizer.process([[[t] for t in tokens] for tokens in token_lists])
+        return [estimator.tag(x) for x in features]
+    return tag
 
 
 def load_sentence_splitter():
