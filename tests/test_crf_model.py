@@ -186,3 +186,18 @@ def test_a_model_nothing_can_read_leaves_the_segmenter_unavailable(tmp_path, mon
     monkeypatch.setattr(parts, "_word_model", lambda root: _copy_model(tmp_path, data[:1000]))
     with pytest.raises(parts.Unavailable):
         WordSegmenter()
+
+
+def test_the_scorer_is_cached_on_disk(tmp_path, monkeypatch, scorer, segmenter):
+    """A second load unpickles the scorer the first one built, which tags as a
+    fresh one does; a cache file that cannot be read is built again."""
+    monkeypatch.setenv("VNSTATS_CACHE_DIR", str(tmp_path))
+    token_lists = _sample_token_lists(segmenter)[:200]
+    first = CRFScorer.load(MODEL)
+    files = list(tmp_path.glob("crf-*.pickle"))
+    assert len(files) == 1
+    again = CRFScorer.load(MODEL)
+    assert again is not first and again.tag(token_lists) == scorer.tag(token_lists)
+    files[0].write_bytes(b"not a pickle")
+    assert CRFScorer.load(MODEL).tag(token_lists) == scorer.tag(token_lists)
+    assert list(tmp_path.glob("crf-*.pickle")) == files and files[0].read_bytes() != b"not a pickle"

@@ -1,4 +1,5 @@
-"""A disk cache of what an ``Extractor`` builds from its rule files.
+"""A disk cache of what an ``Extractor`` builds from its rule files (and of
+other things slow to build, by ``cached_by``).
 
 Reading the YAML files and compiling some sixty large regexes takes seconds;
 unpickling their result takes milliseconds (a pickled ``regex`` pattern keeps
@@ -69,29 +70,46 @@ def _key(paths: Iterable[str | Path]) -> str | None:
 
 def cached(paths: list[str | Path], build: Callable[[], T]) -> T:
     """``build()``, or what it returned before for these very rule files."""
-    folder = cache_dir()
+    if cache_dir() is None:
+        return build()
     try:
-        key = _key(paths) if folder is not None else None
+        key = _key(paths)
     except Exception:                     # a missing file: build() reports it
         key = None
-    if key is None:
+    return cached_by("rules", key, build)
+
+
+def cached_by(kind: str, key: str | None, build: Callable[[], T]) -> T:
+    """``build()``, or what it returned before under ``key`` (which must change
+    whenever what ``build`` returns would: None builds without the cache).
+    Each ``kind`` keeps its ``KEEP`` newest entries."""
+    folder = cache_dir()
+    if folder is None or key is None:
         return build()
-    path = folder / f"rules-{key}.pickle"
+    path = folder / f"{kind}-{key}.pickle"
     try:
         with open(path, "rb") as f:
             return pickle.load(f)
     except Exception:
         pass
     value = build()
-    _store(folder, path, value)
+    _store(folder, path, value, kind)
     return value
 
 
-def _store(folder: Path, path: Path, value) -> None:
+def code_key(*parts: bytes) -> str:
+    """A key for ``cached_by`` from ``parts`` and the Python and ``regex`` versions."""
+    h = hashlib.sha256(repr((FORMAT, sys.version, regex.__version__)).encode())
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little") + part)
+    return h.hexdigest()[:32]
+
+
+def _store(folder: Path, path: Path, value, kind: str) -> None:
     try:
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".rules-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -99,7 +117,7 @@ def _store(folder: Path, path: Path, value) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-        old = sorted(folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        old = sorted(folder.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in old[KEEP:]:
             stale.unlink()
     except Exception:
