@@ -78,6 +78,9 @@ def test_extraction_is_the_same_either_way(extractor, dev_articles):
         excluded_a = extractor.finder.exclusions(text, a)
         excluded_b = whole.exclusions(text, b)
         assert excluded_a == excluded_b
+        cores = [c.core for c in whole.candidates(text, b)]
+        assert extractor.finder.exclusions(text, a, cores) == [
+            (s, e) for s, e in excluded_b if any(x < e and s < y for x, y in cores)]
         assert [(c.rule.id, c.start, c.end, c.value) for c in extractor.finder.candidates(text, a)] == \
             [(c.rule.id, c.start, c.end, c.value) for c in whole.candidates(text, b)]
 
@@ -170,6 +173,34 @@ def test_gated_rules_find_what_a_whole_scan_finds(extractor, dev_articles):
             if found is not None:
                 assert [m.span() for m in found] == [m.span() for m in rule.compiled.finditer(text)], \
                     (rule.id, text[:80])
+
+
+def test_matches_near_spans_are_those_of_the_whole_scan_that_overlap_them(extractor, dev_articles):
+    """Not-a-figure rules are tried only where a candidate's number stands:
+    what they find there is what a whole scan finds overlapping those numbers."""
+    rules, index, texts = _every_rule_and_text(extractor, dev_articles)
+    for text in texts:
+        cores = tuple(sorted({c.core for c in extractor.finder.candidates(text, [])}))
+        scan = index.scan(text)
+        for i, rule in enumerate(rules):
+            found = scan.matches(i, 5.0, cores)
+            if found is not None:
+                whole = [m.span() for m in rule.compiled.finditer(text)
+                         if any(a < m.end() and m.start() < b for a, b in cores)]
+                assert [m.span() for m in found] == whole, (rule.id, text[:80])
+
+
+def test_a_match_near_a_span_depends_on_those_before_it_up_to_a_barrier():
+    """finditer takes 1-2, so 2-3 is never a match, though it touches the 3;
+    after a semicolon (which the pattern cannot run over) the scan starts anew."""
+    pattern = regex.compile(r"\d-\d", FLAGS)
+    text = "x 1-2-3 y; 2-3"
+    scan = StartIndex([pattern]).scan(text)
+    three, last_three = text.index("3"), text.rindex("3")
+    assert [m.group() for m in scan.matches(0, 1.0, ((three, three + 1),))] == []
+    assert [m.group() for m in scan.matches(0, 1.0, ((2, 3),))] == ["1-2"]
+    assert [m.group() for m in scan.matches(0, 1.0, ((last_three, last_three + 1),))] == ["2-3"]
+    assert scan.matches(0, 1.0, ()) == []
 
 
 def test_words_that_start_a_word_are_found_after_what_regex_takes_for_no_letter():

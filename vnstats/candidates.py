@@ -62,23 +62,28 @@ class CandidateFinder:
         self._index = None if whole else StartIndex(
             [rule.compiled for rule in rules.exclusions + rules.rules],
             [rule.plain or None for rule in rules.exclusions + rules.rules])
-        self._found: tuple[str, list] | None = None      # every rule's matches in the last text
+        self._scan: tuple[str, object] | None = None      # the last text and its TextScan
         self._slot = self._slots()
 
     def _slots(self) -> dict[int, int]:
         return {id(rule): i for i, rule in enumerate(self.rules.exclusions + self.rules.rules)}
 
     def __getstate__(self):
-        return {**self.__dict__, "_slot": None, "_found": None}
+        return {**self.__dict__, "_slot": None, "_scan": None}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._slot = self._slots()        # the rules are new objects
 
-    def exclusions(self, text: str, problems: list) -> list[tuple[int, int]]:
+    def exclusions(self, text: str, problems: list,
+                   near: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+        """The spans of the not-a-figure rules' matches; with ``near`` (spans),
+        only of those that overlap one of them (all ``resolve`` looks at is
+        whether a candidate's number is overlapped), found much faster."""
+        near = tuple(sorted(set(near))) if near is not None else None
         spans = []
         for rule in self.rules.exclusions:
-            for m in self._matches(rule, text, problems):
+            for m in self._matches(rule, text, problems, near):
                 spans.append(m.span())
         return spans
 
@@ -96,7 +101,7 @@ class CandidateFinder:
                 out.extend(built)
         return out
 
-    def _matches(self, rule: Rule, text: str, problems: list):
+    def _matches(self, rule: Rule, text: str, problems: list, near: list | None = None):
         slot = self._slot[id(rule)]
         if self._index is None or self._index.leads[slot] is None:
             try:
@@ -104,9 +109,9 @@ class CandidateFinder:
             except TimeoutError:
                 problems.append(RuleTimeout(rule))
                 return []
-        if self._found is None or self._found[0] is not text:
-            self._found = (text, self._index.finditer_all(text, self.rules.timeout))
-        found = self._found[1][slot]
+        if self._scan is None or self._scan[0] is not text:
+            self._scan = (text, self._index.scan(text))
+        found = self._scan[1].matches(slot, self.rules.timeout, near)
         if isinstance(found, TimeoutError):
             problems.append(RuleTimeout(rule))
             return []

@@ -36,7 +36,8 @@ class Extractor:
         """All figures of ``text``, in order, with offsets into ``text`` itself."""
         self.problems = []
         normalized, omap = self.rules.normalizer.normalize(text)
-        excluded = self.finder.exclusions(normalized, self.problems)
+        excluded: list[tuple[int, int]] = []        # scores, then not-a-figure matches
         candidates = self.finder.candidates(normalized, self.problems, excluded)
+        excluded += self.finder.exclusions(normalized, self.problems, [c.core for c in candidates])
         kept = resolve(candidates, excluded)
         return self.context.figures(text, normalized, omap, kept, self.problems)

@@ -9,7 +9,10 @@ another); a ``StartIndex`` finds, in one scan of a text, every place where
 some lead stands and which rules have one there; ``StartIndex.finditer_all``
 then tries each rule at those places only, and only where the rare texts it
 needs (``gates``: ``%`` for a percentage, ``/`` for a per-unit count) are
-found between the place and the end of the line.
+found between the place and the end of the line. ``TextScan.matches`` with
+``near`` tries a rule only in the stretches of text (bounded by what its
+matches cannot run over) that hold given spans: not-a-figure rules matter only
+where they overlap a candidate's number.
 
 This gives exactly the matches of ``pattern.finditer(text)``: ``finditer`` takes
 the leftmost match at or after where the last one ended, and a match can only
@@ -524,6 +527,14 @@ def _barriers(alts) -> str:
     return stops + ("" if _full_stop_then_space(alts) else FULL_STOP)
 
 
+def barriers(pattern: str) -> str:
+    """What no match of ``pattern`` can run over (``_barriers``; "" if unreadable)."""
+    try:
+        return _barriers(_Parser(pattern).parse())
+    except (_Unreadable, RecursionError, regex.error):
+        return ""
+
+
 def gates(pattern: str) -> tuple[tuple[frozenset, ...], str] | None:
     """Some texts every match of ``pattern`` contains, as clauses of literals
     (one of each clause), only those rare enough to be worth looking for; and
@@ -918,6 +929,7 @@ class StartIndex:
         self._at: dict[tuple, tuple] = {}
         self._starting: dict[tuple, tuple] = {}     # the sets starting at a place, by what is near
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
+        self.barriers = [barriers(source) if found else None for source, found in zip(sources, self.leads)]
         # a clause's literals as one pattern, found wherever one of them starts;
         # or, when lowercasing tells them as regex does, their lowercase forms
         # (found in a lowercased text by str.find, which is several times faster)
@@ -945,22 +957,12 @@ class StartIndex:
         """For each pattern, ``list(pattern.finditer(text, timeout=timeout))``;
         a ``TimeoutError`` instead for one that ran out of time; None for one
         without leads (to be scanned whole)."""
-        lower = self._lower(text)
-        places = self._places(text, lower)
-        gate = _Gate(text, self._gate_tests, self._gate_finds, lower, self._spaces)
-        out: list = [None] * self.count
-        passing: dict = {}             # rules with the same leads and gates share them
-        for i, pattern in enumerate(self.patterns):
-            if self.leads[i] is not None:
-                key = (self._set_of[i], self.gates[i])
-                at = passing.get(key)
-                if at is None:
-                    at = passing[key] = gate.passing(places[self._set_of[i]], self.gates[i])
-                try:
-                    out[i] = list(finditer_at(pattern, text, at, timeout))
-                except TimeoutError as e:
-                    out[i] = e
-        return out
+        scan = self.scan(text)
+        return [scan.matches(i, timeout) for i in range(self.count)]
+
+    def scan(self, text: str) -> "TextScan":
+        """``text``'s places and gates, to try the patterns on one by one."""
+        return TextScan(self, text)
 
     def _owners(self, key: tuple) -> tuple:
         """The sets of leads with a lead at a place where the scanner read
@@ -1117,6 +1119,50 @@ def _overlapping(pattern, text: str):
         m = search(text, m.start() + 1)
 
 
+class TextScan:
+    """One text's places (``StartIndex``) and gates (``_Gate``), found once and
+    shared by every pattern tried on it."""
+
+    def __init__(self, index: StartIndex, text: str):
+        self.index, self.text = index, text
+        lower = index._lower(text)
+        self.places = index._places(text, lower)
+        self.gate = _Gate(text, index._gate_tests, index._gate_finds, lower, index._spaces)
+        self._passing: dict = {}       # patterns with the same leads and gates share them
+        self._near_spans, self._near_at = None, {}     # and those places near some spans
+
+    def matches(self, i: int, timeout: float, near: tuple[tuple[int, int], ...] | None = None):
+        """``list(pattern.finditer(text, timeout=timeout))`` of pattern ``i``, a
+        ``TimeoutError`` if it ran out of time, None if it has no leads (to be
+        scanned whole). With ``near`` (spans, sorted), only the matches that
+        overlap one of them, found by trying only the places they depend on
+        (``_Gate.near``)."""
+        index = self.index
+        if index.leads[i] is None:
+            return None
+        if near is None:
+            key = (index._set_of[i], index.gates[i])
+            at = self._passing.get(key)
+            if at is None:
+                at = self._passing[key] = self.gate.passing(self.places[index._set_of[i]], index.gates[i])
+        else:
+            if near is not self._near_spans:       # the places near other spans
+                self._near_spans, self._near_at = near, {}
+            key = (index._set_of[i], index.barriers[i])
+            at = self._near_at.get(key)
+            if at is None:
+                at = self._near_at[key] = self.gate.near(self.places[index._set_of[i]], index.barriers[i], near)
+            if at:                                 # (gates look at the whole text)
+                at = self.gate.passing(at, index.gates[i])
+        try:
+            found = list(finditer_at(index.patterns[i], self.text, at, timeout))
+        except TimeoutError as e:
+            return e
+        if near is not None:
+            found = [m for m in found if any(a < m.end() and m.start() < b for a, b in near)]
+        return found
+
+
 def finditer_at(pattern, text: str, places: list[int], timeout: float):
     """``pattern.finditer(text, timeout=timeout)``, trying only ``places`` (in
     order), which hold every place where a match can start."""
@@ -1217,6 +1263,28 @@ class _Gate:
                          for k in sorted(set(lasts[0]).intersection(*lasts[1:]))]
         self._at[gate] = found
         return found
+
+    def near(self, places: list[int], barriers: str, spans: tuple[tuple[int, int], ...]) -> list[int]:
+        """Those of ``places`` (sorted) that the matches overlapping one of
+        ``spans`` (sorted) depend on: in each stretch (``_stretch_ends``) that
+        holds part of a span, the places before the last end of a span in it.
+        A match lies within one stretch, and finditer's matches in one stretch
+        do not depend on those in another: where a match ends, in its own
+        stretch, decides only where the next is looked for in that stretch."""
+        key = ("near", barriers)
+        ranges = self._at.get(key)
+        if ranges is None or ranges[0] is not spans:
+            ends = self._stretch_ends(barriers) if barriers else []
+            limit: dict[int, int] = {}     # stretch → the last end of a span in it
+            for a, b in spans:
+                for k in range(bisect_right(ends, a), bisect_right(ends, b - 1) + 1):
+                    if limit.get(k, -1) < b:
+                        limit[k] = b
+            ranges = self._at[key] = (spans, [(ends[k - 1] if k else 0, b) for k, b in sorted(limit.items())])
+        out: list[int] = []
+        for low, high in ranges[1]:
+            out.extend(places[bisect_left(places, low):bisect_left(places, high)])
+        return out
 
     def _stretch_ends(self, barriers: str) -> list[int]:
         """Where the stretches that ``barriers`` (see ``_barriers``) bound end,
