@@ -124,9 +124,9 @@ class Batch:
                 if exhausted and not todo:
                     return
                 continue
-            wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
             for i, worker in enumerate(self._workers):
-                lost = worker.collect(done)
+                lost = worker.collect(done, ready)
                 if lost is None:
                     continue
                 if lost:                      # it died: its first document was the cause
@@ -174,18 +174,28 @@ class _Worker:
         except OSError:            # it has died: found by collect
             pass
 
-    def collect(self, done: dict) -> deque | None:
-        """Move its answers into ``done``. If it has died: the documents it had
-        (the first of them the one it died on), and the process is gone."""
+    def collect(self, done: dict, ready: set | None = None) -> deque | None:
+        """Move its answers into ``done``: the one ``ready`` (what ``wait``
+        returned) says has come, or, if its process has ended (or ``ready`` is
+        None), all there are. If it has died: the documents it had (the first
+        of them the one it died on), and the process is gone. (Asking the pipe
+        whether more has come costs as much as receiving a document.)"""
         try:
+            if ready is not None and self.process.sentinel not in ready:
+                if self.conn in ready:
+                    self._receive(done)
+                return None
             while self.conn.poll():
-                document = self.conn.recv()
-                number, _ = self.tasks.popleft()
-                done[number] = document
+                self._receive(done)
         except (EOFError, OSError):
             self.stop(kill=True)
             return self.tasks
         return None
+
+    def _receive(self, done: dict) -> None:
+        document = self.conn.recv()
+        number, _ = self.tasks.popleft()
+        done[number] = document
 
     def stop(self, kill: bool) -> None:
         if kill or self.tasks:
