@@ -96,7 +96,7 @@ class CandidateFinder:
                 built = self._build(rule, m)
                 if built is _SCORE:
                     if excluded is not None:
-                        excluded.append(self._core(m))
+                        excluded.append(self._core(m, m.re.groupindex))
                     continue
                 out.extend(built)
         return out
@@ -118,16 +118,20 @@ class CandidateFinder:
         return found
 
     # ----------------------------------------------------------------- building
-    def _number(self, m, group: str) -> ParsedNumber | None:
-        if group not in m.re.groupindex or m.group(group) is None:
+    # (groups are read by number: by name, regex looks the name up on every call)
+    def _number(self, m, groups: dict, group: str) -> ParsedNumber | None:
+        i = groups.get(group)
+        if i is None:
             return None
-        return self.numbers.parse(m.group(group))
+        text = m.group(i)
+        return None if text is None else self.numbers.parse(text)
 
     def _build(self, rule: Rule, m) -> list[Candidate]:
+        groups = m.re.groupindex
         try:
-            num = self._number(m, "num")
-            num2 = self._number(m, "num2")
-            den = self._number(m, "den")
+            num = self._number(m, groups, "num")
+            num2 = self._number(m, groups, "num2")
+            den = self._number(m, groups, "den")
         except ValueError:
             return []
         if rule.value is not None:
@@ -143,17 +147,17 @@ class CandidateFinder:
             value *= num2.scale                      # 10-11 triệu: the bare first takes the scale
         if upper is not None and not rule.split and upper <= value:
             return _SCORE                            # 3-0, 25-21: a score, not a range
-        unit, factor = self._unit(rule, m)
+        unit, factor = self._unit(rule, m, groups)
         if factor != 1:
             value *= factor
             upper = upper * factor if upper is not None else None
         qualifier = rule.qualifier
-        if qualifier is None and _has(m, "qual"):
-            qualifier = self.rules.lookup("qualifier_before", m.group("qual"))
-        core = self._core(m)
+        if qualifier is None and _has(m, groups, "qual"):
+            qualifier = self.rules.lookup("qualifier_before", m.group(groups["qual"]))
+        core = self._core(m, groups)
         noun_start = None
         if rule.noun == "after":
-            noun_start = m.start("noun") if _has(m, "noun") else m.end()
+            noun_start = m.start(groups["noun"]) if _has(m, groups, "noun") else m.end()
         cand = Candidate(rule, rule.kind, m.start(), m.end(), core, value, upper,
                          unit=unit, qualifier=qualifier, noun_start=noun_start, group=m.span())
         if rule.kind == "fraction":
@@ -163,23 +167,23 @@ class CandidateFinder:
                 return []
             cand.numerator, cand.denominator = value, den.value
             cand.value = value / den.value
-        if "item" in m.re.groupindex and m.captures("item"):
-            return self._list(cand, m, num, factor)
+        if "item" in groups and m.captures(groups["item"]):
+            return self._list(cand, m, groups, num, factor)
         if rule.split and num2 is not None:
             # a change "từ 4,8% lên 5,3%": two figures, the first taking the second's unit
-            first_end = m.end("first") if _has(m, "first") else m.end("num")
-            first = replace(cand, start=m.start("num"), end=first_end, core=m.span("num"), upper=None,
-                            noun_start=None)
-            second = replace(cand, start=m.start("num2"), core=m.span("num2"), value=num2.value * factor,
-                             upper=None)
+            first_end = m.end(groups["first"]) if _has(m, groups, "first") else m.end(groups["num"])
+            first = replace(cand, start=m.start(groups["num"]), end=first_end, core=m.span(groups["num"]),
+                            upper=None, noun_start=None)
+            second = replace(cand, start=m.start(groups["num2"]), core=m.span(groups["num2"]),
+                             value=num2.value * factor, upper=None)
             return [first, second]
         return [cand]
 
-    def _list(self, last: Candidate, m, num: ParsedNumber, factor: Decimal) -> list[Candidate]:
+    def _list(self, last: Candidate, m, groups: dict, num: ParsedNumber, factor: Decimal) -> list[Candidate]:
         """A list sharing one unit, "30, 50 và 70% chi phí": every item is a figure
         of the last one's kind and unit (a bare item takes the last one's scale)."""
         out = []
-        for (s, e), text in zip(m.spans("item"), m.captures("item")):
+        for (s, e), text in zip(m.spans(groups["item"]), m.captures(groups["item"])):
             try:
                 item = self.numbers.parse(text)
             except ValueError:
@@ -187,21 +191,21 @@ class CandidateFinder:
             value = item.value * (num.scale if item.scale is None and num.scale else 1) * factor
             out.append(replace(last, start=s, end=e, core=(s, e), value=value, upper=None,
                                qualifier=None, noun_start=None))
-        out.append(replace(last, start=m.start("num"), core=m.span("num")))
+        out.append(replace(last, start=m.start(groups["num"]), core=m.span(groups["num"])))
         return out
 
     @staticmethod
-    def _core(m) -> tuple[int, int]:
+    def _core(m, groups: dict) -> tuple[int, int]:
         """The span of a match's numbers."""
-        groups = [g for g in ("num", "num2", "den") if _has(m, g)]
-        if not groups:
+        spans = [m.span(groups[g]) for g in ("num", "num2", "den") if _has(m, groups, g)]
+        if not spans:
             return m.span()
-        return min(m.start(g) for g in groups), max(m.end(g) for g in groups)
+        return min(s for s, _ in spans), max(e for _, e in spans)
 
-    def _unit(self, rule: Rule, m) -> tuple[str | None, Decimal]:
+    def _unit(self, rule: Rule, m, groups: dict) -> tuple[str | None, Decimal]:
         unit, factor = rule.unit, Decimal(1)
-        if _has(m, "unit"):
-            surface = m.group("unit")
+        if _has(m, groups, "unit"):
+            surface = m.group(groups["unit"])
             found = self.rules.lookup(rule.unit_map, surface) if rule.unit_map else None
             if isinstance(found, dict):
                 unit = found.get("code")
@@ -210,13 +214,13 @@ class CandidateFinder:
                 unit = str(found)
             elif unit is None:
                 unit = " ".join(surface.split())
-        elif rule.unit_map and _has(m, "noun"):
+        elif rule.unit_map and _has(m, groups, "noun"):
             # a classifier leading the noun is the unit of a count: 148 buổi đối thoại
-            first = m.group("noun").split()[0]
+            first = m.group(groups["noun"]).split()[0]
             found = self.rules.lookup(rule.unit_map, first)
             unit = found if isinstance(found, str) else unit
-        if _has(m, "per"):
-            surface = " ".join(m.group("per").split())
+        if _has(m, groups, "per"):
+            surface = " ".join(m.group(groups["per"]).split())
             per = self.rules.lookup(rule.per_map, surface) if rule.per_map else None
             per = per if isinstance(per, str) else surface
             unit = f"{unit}/{per}" if unit else per
@@ -226,5 +230,6 @@ class CandidateFinder:
 _SCORE: list = []      # the marker _build returns for a downward "range"
 
 
-def _has(m, group: str) -> bool:
-    return group in m.re.groupindex and m.group(group) is not None
+def _has(m, groups: dict, group: str) -> bool:
+    i = groups.get(group)
+    return i is not None and m.group(i) is not None
