@@ -1119,6 +1119,9 @@ def _overlapping(pattern, text: str):
         m = search(text, m.start() + 1)
 
 
+_FEW_PLACES = 10       # near this many places or fewer, a rule is tried without its gate
+
+
 class TextScan:
     """One text's places (``StartIndex``) and gates (``_Gate``), found once and
     shared by every pattern tried on it."""
@@ -1152,8 +1155,13 @@ class TextScan:
             at = self._near_at.get(key)
             if at is None:
                 at = self._near_at[key] = self.gate.near(self.places[index._set_of[i]], index.barriers[i], near)
-            if at:                                 # (gates look at the whole text)
-                at = self.gate.passing(at, index.gates[i])
+            # a gate looks for its texts in the whole text: for a few places,
+            # trying the rule costs less, unless the gate was read already (the
+            # not-a-figure rules try cheaply; the candidates' rules, tried
+            # everywhere, always use their gates)
+            gate = index.gates[i]
+            if len(at) > _FEW_PLACES or at and self.gate.knows(gate):
+                at = self.gate.passing(at, gate)
         try:
             found = list(finditer_at(index.patterns[i], self.text, at, timeout))
         except TimeoutError as e:
@@ -1239,6 +1247,10 @@ class _Gate:
         for low, high in self._spans(gate):
             out.extend(places[bisect_left(places, low):bisect_right(places, high)])
         return out
+
+    def knows(self, gate) -> bool:
+        """Whether where ``gate`` holds has been worked out for this text."""
+        return gate is None or gate in self._at
 
     def _spans(self, gate) -> list[tuple[int, int]]:
         """Where the places that pass ``gate`` lie: ``(first, last)`` spans, in order."""
