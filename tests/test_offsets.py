@@ -24,3 +24,21 @@ def test_nfd_input_keeps_offsets_into_the_input(extractor):
     for fig in b:
         assert nfd[fig.start:fig.end] == fig.text
         assert unicodedata.normalize("NFC", fig.text) in nfc
+
+
+def test_the_quick_look_for_old_tone_placement_misses_none(extractor):
+    """Texts without an old tone placement skip the respelling after a quick
+    look with re; that look finds every one the respelling finds, whatever
+    follows it: a space, a digit, ², ½, a combining mark, a Greek letter."""
+    normalizer = extractor.rules.normalizer
+    after = ["", " ", ",", "5", "²", "½", "\u0301", "α", "n", "Ň", "_"]
+    respelt = 0
+    for old in normalizer._pairs:
+        for before in ("h", "q", "Q", "", " "):
+            for tail in after:
+                text = f"Xã {before}{old}{tail} có"
+                full = normalizer._respell.sub(lambda m: normalizer._pairs[m.group()], text)
+                assert normalizer._swap_tones(text) == full, text
+                respelt += full != text
+    assert respelt > 100
+    assert normalizer._swap_tones("Thuỷ lợi hoà bình") == "Thủy lợi hòa bình"

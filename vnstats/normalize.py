@@ -7,10 +7,13 @@ figure found in the normalised text is reported at its exact input offsets.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from array import array
 
 import regex
+
+_LATIN_LETTER = "[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]"
 
 
 class OffsetMap:
@@ -51,13 +54,17 @@ class Normalizer:
             for f in (str.lower, str.upper, str.capitalize):
                 pairs[f(old)] = f(new)
         self._pairs = pairs
+        self._respell = self._maybe = None
         if pairs:
             alternation = "|".join(regex.escape(k) for k in sorted(pairs, key=len, reverse=True))
             guard = f"(?<![{regex.escape(not_after)}])" if not_after else ""
             # only at the end of a syllable: "hoà" is respelt, "hoàn" is not
             self._respell = regex.compile(guard + f"(?:{alternation})(?![^\\W\\d_])")
-        else:
-            self._respell = None
+            # a quick look with re for the same before no Latin letter (all of
+            # them are letters for regex too), whatever stands before: it finds
+            # all the above finds, and in most texts nothing (a lookbehind first
+            # would cost re its quick skip to the first letters)
+            self._maybe = re.compile(f"(?:{alternation})(?!{_LATIN_LETTER})")
 
     def respell(self, text: str) -> str:
         """The canonical spelling of ``text``: NFC, one tone placement."""
@@ -65,7 +72,7 @@ class Normalizer:
 
     def _swap_tones(self, text: str) -> str:
         """Length-preserving, so offsets survive it."""
-        if self._respell is None:
+        if self._respell is None or not self._maybe.search(text):
             return text
         return self._respell.sub(lambda m: self._pairs[m.group()], text)
 
