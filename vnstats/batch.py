@@ -174,14 +174,14 @@ class _Worker:
         except OSError:            # it has died: found by collect
             pass
 
-    def collect(self, done: dict, ready: set | None = None) -> deque | None:
+    def collect(self, done: dict, ready: set) -> deque | None:
         """Move its answers into ``done``: the one ``ready`` (what ``wait``
-        returned) says has come, or, if its process has ended (or ``ready`` is
-        None), all there are. If it has died: the documents it had (the first
-        of them the one it died on), and the process is gone. (Asking the pipe
-        whether more has come costs as much as receiving a document.)"""
+        returned) says has come, or, if its process has ended, all there are.
+        If it has died: the documents it had (the first of them the one it died
+        on), and the process is gone. (Asking the pipe whether more has come
+        costs as much as receiving a document.)"""
         try:
-            if ready is not None and self.process.sentinel not in ready:
+            if self.process.sentinel not in ready:
                 if self.conn in ready:
                     self._receive(done)
                 return None

@@ -62,7 +62,7 @@ class CandidateFinder:
         self._index = None if whole else StartIndex(
             [rule.compiled for rule in rules.exclusions + rules.rules],
             [rule.plain or None for rule in rules.exclusions + rules.rules])
-        self._scan: tuple[str, object] | None = None      # the last text and its TextScan
+        self._scan = None                 # the TextScan of the last text
         self._slot = self._slots()
 
     def _slots(self) -> dict[int, int]:
@@ -109,9 +109,9 @@ class CandidateFinder:
             except TimeoutError:
                 problems.append(RuleTimeout(rule))
                 return []
-        if self._scan is None or self._scan[0] is not text:
-            self._scan = (text, self._index.scan(text))
-        found = self._scan[1].matches(slot, self.rules.timeout, near)
+        if self._scan is None or self._scan.text is not text:
+            self._scan = self._index.scan(text)
+        found = self._scan.matches(slot, self.rules.timeout, near)
         if isinstance(found, TimeoutError):
             problems.append(RuleTimeout(rule))
             return []

@@ -43,10 +43,16 @@ def cache_dir() -> Path | None:
     return Path(base) / "vnstats"
 
 
+def _versions():
+    """A hash begun with the format and the Python and ``regex`` versions, which
+    every key holds."""
+    return hashlib.sha256(repr((FORMAT, sys.version, regex.__version__)).encode())
+
+
 def _code_key() -> bytes:
     """The code whose objects are stored, read when this module is imported
     (with the others), not when it runs: a process keeps the code it started with."""
-    h = hashlib.sha256(repr((FORMAT, sys.version, regex.__version__)).encode())
+    h = _versions()
     here = Path(__file__).resolve().parent
     try:
         for name in _MODULES:
@@ -99,7 +105,7 @@ def cached_by(kind: str, key: str | None, build: Callable[[], T]) -> T:
 
 def code_key(*parts: bytes) -> str:
     """A key for ``cached_by`` from ``parts`` and the Python and ``regex`` versions."""
-    h = hashlib.sha256(repr((FORMAT, sys.version, regex.__version__)).encode())
+    h = _versions()
     for part in parts:
         h.update(len(part).to_bytes(8, "little") + part)
     return h.hexdigest()[:32]

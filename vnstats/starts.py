@@ -929,7 +929,8 @@ class StartIndex:
         self._at: dict[tuple, tuple] = {}
         self._starting: dict[tuple, tuple] = {}     # the sets starting at a place, by what is near
         self.gates = [gates(source) if found else None for source, found in zip(sources, self.leads)]
-        self.barriers = [barriers(source) if found else None for source, found in zip(sources, self.leads)]
+        self.barriers = [(gate[1] if gate else barriers(source)) if found else None
+                         for source, found, gate in zip(sources, self.leads, self.gates)]
         # a clause's literals as one pattern, found wherever one of them starts;
         # or, when lowercasing tells them as regex does, their lowercase forms
         # (found in a lowercased text by str.find, which is several times faster)
@@ -1132,7 +1133,9 @@ class TextScan:
         self.places = index._places(text, lower)
         self.gate = _Gate(text, index._gate_tests, index._gate_finds, lower, index._spaces)
         self._passing: dict = {}       # patterns with the same leads and gates share them
-        self._near_spans, self._near_at = None, {}     # and those places near some spans
+        # the last spans ``near`` was given, and for them: by barriers, where
+        # the places lie (``_Gate.near``); by leads and barriers, the places
+        self._near: tuple = (None, {}, {})
 
     def matches(self, i: int, timeout: float, near: tuple[tuple[int, int], ...] | None = None):
         """``list(pattern.finditer(text, timeout=timeout))`` of pattern ``i``, a
@@ -1149,12 +1152,16 @@ class TextScan:
             if at is None:
                 at = self._passing[key] = self.gate.passing(self.places[index._set_of[i]], index.gates[i])
         else:
-            if near is not self._near_spans:       # the places near other spans
-                self._near_spans, self._near_at = near, {}
+            if near is not self._near[0]:
+                self._near = (near, {}, {})
+            _, spans, places = self._near
             key = (index._set_of[i], index.barriers[i])
-            at = self._near_at.get(key)
+            at = places.get(key)
             if at is None:
-                at = self._near_at[key] = self.gate.near(self.places[index._set_of[i]], index.barriers[i], near)
+                barriers = index.barriers[i]
+                if barriers not in spans:
+                    spans[barriers] = self.gate.near(barriers, near)
+                at = places[key] = _within(self.places[index._set_of[i]], spans[barriers])
             # a gate looks for its texts in the whole text: for a few places,
             # trying the rule costs less, unless the gate was read already (the
             # not-a-figure rules try cheaply; the candidates' rules, tried
@@ -1200,6 +1207,15 @@ def finditer_at(pattern, text: str, places: list[int], timeout: float):
 _BEYOND_FFFF = re.compile("[\U00010000-\U0010FFFF]")
 
 
+def _within(places: list[int], spans: list[tuple[int, int]]) -> list[int]:
+    """Those of ``places`` (sorted) that lie in one of ``spans``, ``(first,
+    last)`` in order."""
+    out: list[int] = []
+    for first, last in spans:
+        out.extend(places[bisect_left(places, first):bisect_right(places, last)])
+    return out
+
+
 def _all_starts(text: str, literal: str) -> list[int]:
     """Every place ``literal`` starts in ``text``, overlapping ones too."""
     found, i = [], text.find(literal)
@@ -1243,10 +1259,7 @@ class _Gate:
         the last start of every clause in it."""
         if gate is None or not places:
             return places
-        out: list[int] = []
-        for low, high in self._spans(gate):
-            out.extend(places[bisect_left(places, low):bisect_right(places, high)])
-        return out
+        return _within(places, self._spans(gate))
 
     def knows(self, gate) -> bool:
         """Whether where ``gate`` holds has been worked out for this text."""
@@ -1276,27 +1289,21 @@ class _Gate:
         self._at[gate] = found
         return found
 
-    def near(self, places: list[int], barriers: str, spans: tuple[tuple[int, int], ...]) -> list[int]:
-        """Those of ``places`` (sorted) that the matches overlapping one of
-        ``spans`` (sorted) depend on: in each stretch (``_stretch_ends``) that
-        holds part of a span, the places before the last end of a span in it.
-        A match lies within one stretch, and finditer's matches in one stretch
-        do not depend on those in another: where a match ends, in its own
-        stretch, decides only where the next is looked for in that stretch."""
-        key = ("near", barriers)
-        ranges = self._at.get(key)
-        if ranges is None or ranges[0] is not spans:
-            ends = self._stretch_ends(barriers) if barriers else []
-            limit: dict[int, int] = {}     # stretch → the last end of a span in it
-            for a, b in spans:
-                for k in range(bisect_right(ends, a), bisect_right(ends, b - 1) + 1):
-                    if limit.get(k, -1) < b:
-                        limit[k] = b
-            ranges = self._at[key] = (spans, [(ends[k - 1] if k else 0, b) for k, b in sorted(limit.items())])
-        out: list[int] = []
-        for low, high in ranges[1]:
-            out.extend(places[bisect_left(places, low):bisect_left(places, high)])
-        return out
+    def near(self, barriers: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+        """Where the places lie that the matches overlapping one of ``spans``
+        (sorted) depend on, as ``(first, last)`` spans: in each stretch
+        (``_stretch_ends``) that holds part of a span, from its start to before
+        the last end of a span in it. A match lies within one stretch, and
+        finditer's matches in one stretch do not depend on those in another:
+        where a match ends, in its own stretch, decides only where the next is
+        looked for in that stretch."""
+        ends = self._stretch_ends(barriers) if barriers else []
+        limit: dict[int, int] = {}     # stretch → the last end of a span in it
+        for a, b in spans:
+            for k in range(bisect_right(ends, a), bisect_right(ends, b - 1) + 1):
+                if limit.get(k, -1) < b:
+                    limit[k] = b
+        return [(ends[k - 1] if k else 0, b - 1) for k, b in sorted(limit.items())]
 
     def _stretch_ends(self, barriers: str) -> list[int]:
         """Where the stretches that ``barriers`` (see ``_barriers``) bound end,
