@@ -1,12 +1,17 @@
-"""The ``Figure``: one statistic found in a text, as SPEC section 3 prints it."""
+"""The ``Figure``: one statistic found in a text, as one object of the output's
+``figures`` list (README, "Fields")."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Literal, get_args
+
+Kind = Literal["count", "percent", "fraction", "money", "quantity", "multiplier"]
+KINDS: tuple[str, ...] = get_args(Kind)          # in the order the output documents them
 
 
 @dataclass
 class Figure:
-    kind: str
+    kind: Kind
     text: str
     start: int
     end: int
