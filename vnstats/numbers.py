@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
-_TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[-−]", regex.UNICODE)
+_TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[-−/]", regex.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,17 @@ class NumberParser:
     """Values of number expressions, driven by the dictionaries of numbers.yaml."""
 
     ROLES = ("digit_words", "ten_words", "tens_marker", "hundred_words",
-             "filler_words", "scale_words", "half_after", "half_before", "sign_words")
+             "filler_words", "scale_words", "half_after", "half_before", "sign_words",
+             "decimal_words")
 
     def __init__(self, rules):
         self._words: dict[str, tuple[str, Decimal]] = {}
         for role in self.ROLES:
             for word, value in rules.dictionaries.get(role, {}).items():
                 self._words[word.lower()] = (role, Decimal(str(value if value is not None else 0)))
+        # a digit after a scale word is tenths of it (ba trăm tư, hai ngàn mốt)
+        self._after_scale = {w.lower(): Decimal(str(v)) for w, v in
+                             rules.dictionaries.get("digit_after_scale", {}).items()}
         self.decimal_mark = str(rules.settings.get("decimal_mark", ","))
         self.group_mark = str(rules.settings.get("group_mark", "."))
 
@@ -60,7 +64,18 @@ class NumberParser:
 
     # ------------------------------------------------------------------ words
     def parse(self, text: str) -> ParsedNumber:
-        """The value of a whole number expression; ``ValueError`` if it has none."""
+        """The value of a whole number expression; ``ValueError`` if it has none.
+        ``a / b`` (a fraction written before a unit: 1/2 kg) is a over b."""
+        tokens = _TOKEN.findall(text)
+        if "/" in tokens:
+            i = tokens.index("/")
+            top, bottom = self._parse(tokens[:i], text), self._parse(tokens[i + 1:], text)
+            if bottom.value == 0:
+                raise ValueError(f"division by zero in {text!r}")
+            return ParsedNumber(top.value / bottom.value, None, top.has_digits)
+        return self._parse(tokens, text)
+
+    def _parse(self, tokens: list[str], text: str) -> ParsedNumber:
         total = Decimal(0)      # completed scale groups
         hundreds = Decimal(0)
         small: Decimal | None = None
@@ -70,22 +85,50 @@ class NumberParser:
         seen = False
         has_digits = False
         prev = None
-        for tok in _TOKEN.findall(text):
+        decimals: list[str] | None = None    # digits said after "phẩy"/"chấm"
+        for tok in tokens:
             if tok in "-−":
                 sign = -1
                 continue
+            if decimals is not None:
+                role, val = self._words.get(tok.lower(), (None, None))
+                if role in ("digit_words", "ten_words", "tens_marker") or tok.isdigit():
+                    decimals.append(tok.lower())
+                    continue
+                small = (small or 0) + self._decimal_part(decimals)
+                decimals = None
             if tok[0].isdigit():
+                if prev == "scale_words" and len(tok) == 1 and last_scale is not None:
+                    total += Decimal(tok) * last_scale / 10      # 2tr5: 2,5 triệu
+                    prev = "after_scale"
+                    continue
                 small = (small or 0) + self.digits(tok)
                 has_digits = seen = True
                 last_unit = Decimal(1)
                 prev = "digits"
                 continue
-            role, val = self._words.get(tok.lower(), (None, None))
+            word = tok.lower()
+            role, val = self._words.get(word, (None, None))
+            if prev in ("scale_words", "hundred_words") and word in self._after_scale:
+                total_unit = last_scale if prev == "scale_words" else last_unit
+                if prev == "scale_words":
+                    total += self._after_scale[word] * total_unit / 10
+                else:
+                    hundreds += self._after_scale[word] * total_unit / 10
+                prev = "after_scale"
+                continue
+            if role == "digit_words" and prev == "digit_words" and word in self._after_scale \
+                    and small is not None and small < 10:
+                small = small * 10 + self._after_scale[word]     # bốn mốt: 41
+                prev = "tens"
+                continue
             if role is None:
                 continue
             seen = True
             if role == "sign_words":
                 sign = -1
+            elif role == "decimal_words":
+                decimals = []
             elif role == "digit_words":
                 small = (small or 0) + val
             elif role == "ten_words":
@@ -116,9 +159,20 @@ class NumberParser:
                 hundreds, small = Decimal(0), None
                 last_scale = last_unit = val
             prev = role
+        if decimals:
+            small = (small or 0) + self._decimal_part(decimals)
         if not seen:
             raise ValueError(f"no number in {text!r}")
         return ParsedNumber(sign * (total + hundreds + (small or 0)), last_scale, has_digits)
+
+    def _decimal_part(self, words: list[str]) -> Decimal:
+        """The digits said after the decimal mark: "năm" .5, "không năm" .05,
+        "mười lăm" .15 (a sequence of digit words reads digit by digit)."""
+        if all(self._words.get(w, (None,))[0] == "digit_words" or w.isdigit() for w in words):
+            digits = "".join(w if w.isdigit() else str(int(self._words[w][1])) for w in words)
+        else:
+            digits = str(int(self._parse(words, " ".join(words)).value))
+        return Decimal("0." + digits) if digits else Decimal(0)
 
 
 def as_json_number(d: Decimal) -> int | float:
