@@ -32,9 +32,9 @@ table{border-collapse:collapse;font-size:13px}
 th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .doc{display:flex;gap:24px;align-items:flex-start}
-.article{flex:1 1 55%;white-space:pre-wrap;background:#fff;padding:12px 16px;border:1px solid #ddd;
- max-width:60em;overflow-wrap:anywhere}
-.side{flex:1 1 45%;position:sticky;top:0;max-height:100vh;overflow:auto}
+.article{flex:0 1 38em;white-space:pre-wrap;background:#fff;padding:12px 16px;border:1px solid #ddd;
+ overflow-wrap:anywhere}
+.side{flex:1 1 0;min-width:0;position:sticky;top:0;max-height:100vh;overflow:auto}
 mark{position:relative;border-radius:3px;padding:0 1px;border-bottom:2px solid;color:inherit;cursor:help}
 mark sup{font-size:10px;color:#555;margin-left:1px}
 mark:hover::after,mark.on::after{content:attr(data-tip);position:absolute;left:0;top:1.6em;z-index:9;
@@ -42,8 +42,10 @@ mark:hover::after,mark.on::after{content:attr(data-tip);position:absolute;left:0
  border-radius:4px;pointer-events:none}
 tr.on td,mark.on{outline:2px solid #e67e22}
 .swatch{display:inline-block;width:.9em;height:.9em;border:1px solid #999;vertical-align:middle;margin-right:4px}
-tr.none td{color:#999}td.n,table.figures td:nth-child(2){white-space:nowrap}
-table.figures td:nth-child(3){min-width:8em}table.figures tr{cursor:help}
+tr.none td{color:#999}table.figures{font-size:12px}table.figures td:nth-child(4){overflow-wrap:anywhere}
+table.figures td:nth-child(-n+2),table.figures td:nth-child(5),table.figures td:nth-child(8){white-space:nowrap}
+table.figures td:nth-child(3),table.figures td:nth-child(6){min-width:6em}
+.hint{color:#666;font-size:13px}table.figures tr{cursor:help}
 .error{color:#b00020;font-weight:600}
 nav a{margin-right:12px}
 """
@@ -170,5 +172,6 @@ def render_page(documents: Sequence[tuple[Document, str | None]], title: str = "
             "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
             f"<title>{escape(title)}</title><style>{_STYLE}{_kind_css()}</style></head><body>"
-            f"<header><h1>{escape(heading)}</h1>{_summary(docs)}{nav}</header>"
+            f"<header><h1>{escape(heading)}</h1>{_summary(docs)}{nav}"
+            "<p class=\"hint\">Point at a figure, or at its row, to see all its fields.</p></header>"
             f"<main>{sections}</main><script>{_SCRIPT}</script></body></html>\n")
