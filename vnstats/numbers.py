@@ -122,6 +122,8 @@ class NumberParser:
                 small = small * 10 + self._after_scale[word]     # bốn mốt: 41
                 prev = "tens"
                 continue
+            if role == "digit_words" and prev in ("digits", "digit_words"):
+                continue          # hai năm rưỡi: "năm" after a number is its unit
             if role is None:
                 continue
             seen = True
