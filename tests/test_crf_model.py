@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import underthesea_core as core     # underthesea's requirement: absent is a failure, not a skip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,6 @@ import vnstats.underthesea_parts as parts
 from vnstats.crf_model import CRFScorer, Unreadable, read_model
 from vnstats.underthesea_parts import WordSegmenter
 
-core = pytest.importorskip("underthesea_core")
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 MODEL = parts._word_model(parts._package())
@@ -201,3 +201,15 @@ def test_the_scorer_is_cached_on_disk(tmp_path, monkeypatch, scorer, segmenter):
     files[0].write_bytes(b"not a pickle")
     assert CRFScorer.load(MODEL).tag(token_lists) == scorer.tag(token_lists)
     assert list(tmp_path.glob("crf-*.pickle")) == files and files[0].read_bytes() != b"not a pickle"
+
+
+def test_the_installed_model_is_read_by_this_module():
+    """The model files of the installed underthesea are those this module reads
+    (a change to them would run the model on underthesea_core, several times
+    slower, with the same tags: this is where it shows)."""
+    assert sorted(p.name for p in MODEL.iterdir() if p.name in crf_model._FILES) == sorted(crf_model._FILES)
+    try:
+        scorer = CRFScorer._read(MODEL)
+    except Unreadable as e:
+        pytest.fail(f"{MODEL} is no longer laid out as vnstats.crf_model reads it: {e}")
+    assert sorted(scorer._labels) == ["B-W", "I-W"]

@@ -12,7 +12,10 @@ tags several times faster. So the tokens, tags and sentences are underthesea's
 own.
 
 If the installed underthesea is laid out differently, ``load_*`` raise
-``Unavailable`` and the callers fall back on ``import underthesea``.
+``Unavailable`` and the callers fall back on ``import underthesea``; a model
+file ``crf_model`` cannot read is run by underthesea_core. Both still give
+underthesea's results, only slower, so ``layout_problems`` names every such
+fallback and the tests fail on any: a new underthesea is seen, not quietly slow.
 """
 from __future__ import annotations
 
@@ -101,9 +104,11 @@ class WordSegmenter:
                 normalize_characters_in_text=characters["normalize_characters_in_text"])})
         self._tokenize = tokenizer["tokenize"]
         directory = _word_model(root)
+        self.fallback: str | None = None      # why the model runs on underthesea_core
         try:
             self._tag = CRFScorer.load(directory).tag
-        except Unreadable:
+        except Unreadable as e:
+            self.fallback = f"{directory.name}: {e}"
             self._tag = _core_tagger(root, directory)
 
     def tokens(self, text: str) -> list[str]:
@@ -154,17 +159,45 @@ def load_sentence_splitter():
     """``underthesea.sent_tokenize``: its own rules (``_is_sentence_boundary``,
     its abbreviations), run by ``_FastSplitter``, which goes from one ``.?!``
     to the next instead of looking at every character in Python."""
+    return _sentence_splitter()[0]
+
+
+def _sentence_splitter():
+    """The splitter, and why it is underthesea's own function rather than
+    ``_FastSplitter`` (None when it is not)."""
     module = _run(_package() / "pipeline" / "sent_tokenize" / "__init__.py", {})
     if not callable(module.get("sent_tokenize")):
         raise Unavailable("no sent_tokenize")
     try:
         module["_load_model"]()
         tokenizer = module["sentence_tokenizer"]
-        if set(tokenizer.SENT_END_CHARS) == set(".?!"):
-            return _FastSplitter(tokenizer._is_sentence_boundary).split
-    except Exception:
-        pass
-    return module["sent_tokenize"]           # laid out otherwise: run as it is
+        ends = set(tokenizer.SENT_END_CHARS)
+        if ends == set(".?!"):
+            return _FastSplitter(tokenizer._is_sentence_boundary).split, None
+        problem = f"sentences end at {''.join(sorted(ends))!r}, not at '.?!'"
+    except Exception as e:
+        problem = f"{type(e).__name__}: {e}"
+    return module["sent_tokenize"], problem    # laid out otherwise: run as it is
+
+
+def layout_problems() -> list[str]:
+    """Each part of the installed underthesea that vnstats cannot run its fast
+    way, and why (empty when all can): the word segmenter's modules and model
+    files, and the sentence splitter's."""
+    problems = []
+    try:
+        segmenter = WordSegmenter()
+        if segmenter.fallback is not None:
+            problems.append(f"word segmentation model run by underthesea_core: {segmenter.fallback}")
+    except Unavailable as e:
+        problems.append(f"word segmenter needs `import underthesea`: {e}")
+    try:
+        problem = _sentence_splitter()[1]
+        if problem is not None:
+            problems.append(f"sentence splitter run as underthesea's sent_tokenize: {problem}")
+    except Unavailable as e:
+        problems.append(f"sentence splitter needs `import underthesea`: {e}")
+    return problems
 
 
 class _FastSplitter:
