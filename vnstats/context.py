@@ -42,7 +42,7 @@ class ContextBuilder:
                      for c in candidates if c.noun_start is not None}
         wanted = [s for s in stretches.values() if s is not None]
         segmented = dict(zip(wanted, self.segmenter.words_of(wanted)))   # one call for all
-        out = []
+        out, places = [], []
         for c in candidates:
             end, noun = c.end, None
             if c.noun_start is not None:
@@ -54,6 +54,7 @@ class ContextBuilder:
                     noun = original[s:e]
             start, stop = omap.span(c.start, end)
             s_start, s_end = omap.span(*sentences.span(c.start))
+            places.append((c.start, end, *sentences.span(c.start)))
             out.append(Figure(
                 kind=c.kind,
                 text=original[start:stop],
@@ -69,7 +70,16 @@ class ContextBuilder:
                 sentence=original[s_start:s_end],
                 rule=c.rule.id,
             ))
+        self._about_reader().attach(original, text, omap, out, places, self._problems)
         return out
+
+    def _about_reader(self):
+        """What each figure is about (``about``), read with rules built on first use."""
+        reader = self.__dict__.get("_about")
+        if reader is None:
+            from .about import AboutReader
+            reader = self._about = AboutReader(self.rules)
+        return reader
 
     def _stretch(self, text: str, start: int) -> str | None:
         """The text a noun starting at ``start`` is looked for in (None: none)."""

@@ -24,6 +24,11 @@ class Figure:
     qualifier: str | None = None
     sentence: str | None = None
     rule: str | None = None
+    # what the figure is about (SPEC section 3; attached by ``about``)
+    change: Literal["up", "down"] | None = None
+    compared_to: dict | None = None      # {"text", "start", "end"}
+    period: dict | None = None           # {"text", "start", "end", "from", "to"}
+    subject: dict | None = None          # {"text", "start", "end"}
 
     def to_dict(self) -> dict:
         """All keys, always, in a stable order (``null`` where one does not apply)."""

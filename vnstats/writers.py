@@ -20,7 +20,8 @@ from typing import BinaryIO
 from .document import Document
 
 CSV_COLUMNS = ("source", "kind", "value", "upper", "unit", "noun", "qualifier",
-               "text", "start", "end", "sentence")
+               "text", "start", "end", "sentence",
+               "change", "compared_to", "period", "period_from", "period_to", "subject")
 FORMATS = ("jsonl", "csv")
 
 
@@ -65,8 +66,19 @@ def render(doc: Document, options: tuple) -> str:
 
 
 def _row(source: str, figure: dict, excel: bool = False) -> list:
+    figure = _flat(figure)
     row = [source] + ["" if figure[c] is None else figure[c] for c in CSV_COLUMNS[1:]]
     return [_inert(cell) for cell in row] if excel else row
+
+
+def _flat(figure: dict) -> dict:
+    """A figure with its spans as their text, and the period's dates as columns of their own."""
+    flat = dict(figure)
+    period = figure.get("period") or {}
+    flat["period_from"], flat["period_to"] = period.get("from"), period.get("to")
+    for key in ("compared_to", "period", "subject"):
+        flat[key] = (figure.get(key) or {}).get("text")
+    return flat
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -1,0 +1,399 @@
+"""What a figure is about: which way it moved, against what, for when, and what
+it measures (SPEC section 3: ``change``, ``compared_to``, ``period``, ``subject``).
+
+The words are in ``patterns/about.yaml``; this module only reads them. It works
+sentence by sentence: each sentence's clauses, time expressions and comparison
+bases are found once, then every figure of the sentence takes its keys from its
+own clause (or the nearest one before it), so the work grows with the text, not
+with the number of figures times the text. Spans are found in the normalised
+text and reported at the caller's offsets through the ``OffsetMap``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .figure import Figure
+from .normalize import OffsetMap
+from .rules import RuleSet, single_line
+
+_WINDOW = 240          # characters before a figure its subject and change are read in
+
+
+@dataclass
+class _Fig:
+    """A figure with its place in the normalised text and what is found for it."""
+    figure: Figure
+    start: int
+    end: int
+    clause: int = 0
+    duration: bool = False
+    change: str | None = None
+    base: tuple[int, int] | None = None
+    period: tuple | None = None            # (start, end, from, to)
+    subject: tuple[int, int] | None = None
+    restates: "_Fig | None" = None         # the figure an equivalent in brackets restates
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    figs: list[_Fig] = field(default_factory=list)
+
+
+class AboutReader:
+    """Attaches the four keys to the figures of one document at a time."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.durations = {str(u) for u in rules.dictionaries.get("about_duration_units", {})}
+        self._problems: list = []
+        self._re = {}
+        for name in ("about_period", "about_not_period_before", "about_bare_now",
+                     "about_report_length", "about_compare", "about_base_after",
+                     "about_plan_base", "about_change_before", "about_change_multiplier",
+                     "about_signed", "about_equivalent", "about_list_change",
+                     "about_subject", "about_clause_noun", "about_reduced_clause",
+                     "about_clause_break", "about_ratio_before"):
+            self._re[name] = regex.compile(single_line(rules.expand("{%s}" % name)),
+                                           regex.IGNORECASE)
+
+    # ------------------------------------------------------------------ driver
+    def attach(self, original: str, text: str, omap: OffsetMap, figures: list[Figure],
+               spans: list[tuple[int, int, int, int]], problems: list | None = None) -> None:
+        """Set the four keys of ``figures``; ``spans`` gives, for each, its
+        ``(start, end, sentence start, sentence end)`` in the normalised ``text``."""
+        self._problems = problems if problems is not None else []
+        sentences: dict[tuple[int, int], _Sentence] = {}
+        for fig, (start, end, s_start, s_end) in zip(figures, spans):
+            s = sentences.setdefault((s_start, s_end), _Sentence(s_start, s_end))
+            s.figs.append(_Fig(fig, start, end, duration=fig.kind == "quantity"
+                               and fig.unit in self.durations))
+        for s in sentences.values():
+            self._sentence(text, s)
+            for f in s.figs:
+                self._write(original, omap, f)
+
+    def _write(self, original: str, omap: OffsetMap, f: _Fig) -> None:
+        fig = f.figure
+
+        def span(se):
+            a, b = omap.span(*se)
+            return {"text": original[a:b], "start": a, "end": b}
+
+        fig.change = f.change
+        fig.compared_to = span(f.base) if f.base else None
+        fig.subject = span(f.subject) if f.subject else None
+        if f.period:
+            fig.period = {**span(f.period[:2]), "from": f.period[2], "to": f.period[3]}
+        else:
+            fig.period = None
+
+    # ------------------------------------------------------------ one sentence
+    def _sentence(self, text: str, s: _Sentence) -> None:
+        breaks = [m.span() for m in self._all("about_clause_break", text, s.start, s.end)]
+        clauses = [s.start] + [e for _, e in breaks]          # clause starts
+        clause_ends = [b for b, _ in breaks] + [s.end]
+        figs = [f for f in s.figs]
+        for f in figs:
+            f.clause = _index_at(clauses, f.start)
+        live = [f for f in figs if not f.duration]
+
+        bases = self._bases(text, s, live, clauses, clause_ends)
+        periods = self._periods(text, s, figs, bases)
+        prev = None
+        for f in live:
+            self._change(text, s, f, prev, clauses)
+            prev = f
+        for f in live:
+            if f.restates and f.restates.base and not f.base and f.restates.change:
+                f.base = f.restates.base
+        self._assign_periods(text, live, periods, clauses, bases)
+        self._subjects(text, s, live, clauses, clause_ends, periods, bases)
+        for f in figs:
+            if f.duration or _inside_any(f, periods):
+                f.change = f.base = f.period = f.subject = None
+
+    # ----------------------------------------------------------------- change
+    def _change(self, text: str, s: _Sentence, f: _Fig, prev: _Fig | None,
+                clauses: list[int]) -> None:
+        lo = max(clauses[f.clause], f.start - _WINDOW, prev.end if prev else s.start)
+        kind = f.figure.kind
+        name = "about_change_multiplier" if kind == "multiplier" else "about_change_before"
+        m = self._search(name, text, lo, f.start)
+        if m:
+            f.change = self.rules.lookup("about_change_words", m.group("verb"))
+            return
+        before = text[max(s.start, f.start - 2):f.start]
+        if self._search("about_signed", text, max(lo, f.start - 3), f.start) or before.endswith("(+"):
+            value = f.figure.value
+            if before.endswith("+"):
+                f.change = "up"
+            elif isinstance(value, (int, float)) and value < 0:
+                f.change = "down"
+        if f.change:
+            return
+        if prev is not None:
+            gap = text[prev.end:f.start]
+            if self._search("about_equivalent", text, prev.end, f.start):
+                f.restates = prev
+                f.change = prev.change
+                return
+            if prev.change and prev.figure.kind == kind and _is_list_gap(gap):
+                f.change = prev.change
+                return
+        if text[max(s.start, f.start - 1):f.start] == "(":
+            m = None
+            for m in self._all("about_list_change", text, s.start, f.start):
+                pass
+            if m:
+                f.change = self.rules.lookup("about_change_words", m.group("verb"))
+
+    # ------------------------------------------------------------------ bases
+    def _bases(self, text, s, live, clauses, clause_ends) -> list[tuple[int, int]]:
+        """Comparison bases, each given to the figure it is stated for."""
+        found = []
+        for m in self._all("about_compare", text, s.start, s.end):
+            b = _trim(text, *m.span("base"))
+            if b[1] <= b[0]:
+                continue
+            found.append(b)
+            before = [f for f in live if f.end <= m.start()]
+            target = None
+            if before:
+                f = before[-1]
+                gap = text[f.end:m.start()]
+                if len(gap) <= 80 and not any(c in gap for c in ";.!?") and not f.base:
+                    target = f
+            if target is None:
+                after = [f for f in live if f.start >= m.end() and not f.base]
+                target = next((f for f in after if self._has_change_word(text, s, f, clauses)), None)
+            if target is not None:
+                target.base = b
+        for f in live:
+            if f.base:
+                continue
+            m = self._match("about_base_after", text, f.end, min(s.end, f.end + 60))
+            if m:
+                f.base = m.span("base")
+                found.append(f.base)
+                continue
+            if f.figure.kind == "percent":
+                m = self._search("about_plan_base", text, f.start, min(s.end, f.end + 80))
+                if m and (m.start() < f.end or not text[f.end:m.start()].strip()):
+                    f.base = _trim(text, *m.span("base"))
+                    found.append(f.base)
+        return found
+
+    def _has_change_word(self, text, s, f, clauses) -> bool:
+        lo = max(clauses[f.clause], f.start - _WINDOW, s.start)
+        return bool(self._search("about_change_before", text, lo, f.start)
+                    or self._search("about_ratio_before", text, lo, f.start))
+
+    # ---------------------------------------------------------------- periods
+    def _periods(self, text, s, figs, bases) -> list[tuple]:
+        """Time expressions of the sentence, as (start, end, from, to)."""
+        out = []
+        solid = [f for f in figs if not f.duration]
+        for m in self._all("about_period", text, s.start, s.end):
+            a, b = m.span("period")
+            if self._search("about_not_period_before", text, max(s.start, a - 12), a):
+                continue
+            if not (m.group("since") or m.group("until") or m.group("to_now")) \
+                    and self._match("about_bare_now", text, a, b, full=True):
+                continue
+            if any(f.start < b and a < f.end for f in solid):
+                continue
+            if any(x < b and a < y for x, y in bases):
+                continue
+            out.append((a, b, *_dates(m, self.rules)))
+        for m in self._all("about_report_length", text, s.start, s.end):
+            a, b = m.span("period")
+            if not any(p[0] < b and a < p[1] for p in out):
+                out.append((a, b, None, None))
+        out.sort()
+        return out
+
+    def _assign_periods(self, text, live, periods, clauses, bases) -> None:
+        for f in live:
+            if f.period:
+                continue
+            c0 = clauses[f.clause]
+            c1 = clauses[f.clause + 1] if f.clause + 1 < len(clauses) else None
+            own = [p for p in periods if p[0] >= c0 and (c1 is None or p[1] <= c1)
+                   and not (f.start <= p[0] < f.end)]
+            before = [p for p in own if p[1] <= f.start]
+            after = [p for p in own if p[0] >= f.end]
+            if before:
+                f.period = before[-1]
+            elif after:
+                f.period = after[0]
+            else:
+                earlier = [p for p in periods if p[1] <= f.start]
+                f.period = earlier[-1] if earlier else None
+        # an amount in brackets right after a base is the base's value: its period
+        for f in live:
+            for b in bases:
+                if 0 <= f.start - b[1] <= 3 and text[b[1]:f.start].strip() == "(":
+                    f.period = (b[0], b[1], None, None)
+                    f.base = None
+
+    # --------------------------------------------------------------- subjects
+    def _subjects(self, text, s, live, clauses, clause_ends, periods, bases) -> None:
+        taken = [(p[0], p[1]) for p in periods] + list(bases)
+        last = None                       # the subject of the sentence so far
+        last_clause = -1
+        for f in live:
+            c0 = clauses[f.clause]
+            lo = max(c0, f.start - _WINDOW)
+            subj = None
+            for m in self._all("about_subject", text, lo, f.start):
+                a, b = _trim(text, *m.span("subject"))
+                if any(x <= a < y for x, y in taken):
+                    continue
+                head_only = not regex.search(r"\s", text[a:b])
+                if head_only and self.rules.lookup("about_action_heads", text[a:b]) \
+                        and not text[b:f.start].strip(" \t:"):
+                    continue
+                if head_only and self.rules.lookup("about_action_heads", text[a:b]) \
+                        and not regex.match(r"\s*(?:là|đạt|ước\s+đạt)\b", text[b:f.start]):
+                    continue
+                subj = (a, b)
+                break
+            if subj is None and f.figure.kind in ("money", "quantity", "percent"):
+                m = self._match("about_clause_noun", text, c0, f.start)
+                if m and _plain_noun(text[m.start("subject"):m.end("subject")], c0 == s.start):
+                    subj = _trim(text, *m.span("subject"))
+            if subj is None and last is not None:
+                if f.clause == last_clause or self._match("about_reduced_clause", text, c0, f.start + 1) \
+                        or _short_label(text[c0:f.start]):
+                    subj = last
+            if subj is not None:
+                f.subject = subj
+                last, last_clause = subj, f.clause
+            m = None
+            word = text[subj[0]:subj[1]] if subj else ""
+            if subj and f.change is None:
+                f.change = self.rules.lookup("about_change_subjects", word)
+
+    # ------------------------------------------------------------- regex calls
+    def _timed(self, method, name, *args, **kw):
+        try:
+            return method(*args, timeout=self.rules.timeout, **kw)
+        except TimeoutError:
+            from .context import BlockTimeout
+            self._problems.append(BlockTimeout(self.rules, name))
+            return None
+
+    def _search(self, name, text, lo, hi):
+        return self._timed(self._re[name].search, name, text, lo, hi)
+
+    def _match(self, name, text, lo, hi, full=False):
+        pattern = self._re[name]
+        return self._timed(pattern.fullmatch if full else pattern.match, name, text, lo, hi)
+
+    def _all(self, name, text, lo, hi):
+        found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)), name, text, lo, hi)
+        return found or []
+
+
+# ------------------------------------------------------------------ helpers
+def _index_at(starts: list[int], pos: int) -> int:
+    i = 0
+    for j, st in enumerate(starts):
+        if st <= pos:
+            i = j
+        else:
+            break
+    return i
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    while a < b and text[a].isspace():
+        a += 1
+    return a, b
+
+
+def _inside_any(f: _Fig, periods) -> bool:
+    return any(p[0] <= f.start and f.end <= p[1] for p in periods)
+
+
+def _is_list_gap(gap: str) -> bool:
+    return regex.fullmatch(r"\s*(?:,|;)?\s*(?:và|hoặc|,)?\s*", gap) is not None
+
+
+def _short_label(before: str) -> bool:
+    """A clause that is a label and its amount (``Khánh Hòa 2.900 tấn``)."""
+    words = before.split()
+    return 0 < len(words) <= 4
+
+
+def _plain_noun(noun: str, at_sentence_start: bool) -> bool:
+    """A clause's first words that may name a measure: not a name (a place, a firm)."""
+    words = noun.split()
+    if not words:
+        return False
+    for i, w in enumerate(words):
+        if w[0].isupper() and not w.isupper() and (i > 0 or not at_sentence_start):
+            return False
+    return True
+
+
+_ISO_MONTH = "{:04d}-{:02d}"
+
+
+def _dates(m, rules: RuleSet) -> tuple[str | None, str | None]:
+    """``from`` and ``to`` of a period match, read off its named groups."""
+    g = m.groupdict()
+    if g.get("vague") is not None:
+        return None, None
+    year = g.get("year")
+    a = b = None
+    if g.get("decade"):
+        d = int(g["decade"])
+        a, b = str(d), str(d + 9)
+    elif year:
+        y = int(year)
+        if g.get("span_years"):
+            a, b = str(y), str(y + int(g["span_years"]))
+        elif g.get("year2"):
+            a, b = str(y), g["year2"]
+        elif g.get("quarter"):
+            q = int(rules.lookup("about_quarter_numbers", g["quarter"]))
+            a, b = _ISO_MONTH.format(y, 3 * q - 2), _ISO_MONTH.format(y, 3 * q)
+        elif g.get("months"):
+            n = _count(g["months"], rules)
+            a, b = _ISO_MONTH.format(y, 1), _ISO_MONTH.format(y, n) if n else None
+        elif g.get("last_months"):
+            n = _count(g["last_months"], rules)
+            a, b = (_ISO_MONTH.format(y, 13 - n) if n else None), _ISO_MONTH.format(y, 12)
+        elif g.get("day") and g.get("month"):
+            a = b = "{:04d}-{:02d}-{:02d}".format(y, int(g["month"]), int(g["day"]))
+        elif g.get("month"):
+            a = _ISO_MONTH.format(y, int(g["month"]))
+            b = _ISO_MONTH.format(y, int(g["month2"])) if g.get("month2") else a
+        elif g.get("end_of"):
+            a = b = _ISO_MONTH.format(y, 12)
+        elif g.get("start_of"):
+            a = b = _ISO_MONTH.format(y, 1)
+        else:
+            a = b = str(y)
+    if g.get("since"):
+        b = None
+    if g.get("until"):
+        a = None
+    if g.get("to_now"):
+        b = None
+    return a, b
+
+
+def _count(word: str, rules: RuleSet) -> int | None:
+    if word.isdigit():
+        n = int(word)
+    else:
+        n = rules.lookup("about_month_counts", word)
+    return n if isinstance(n, int) and 1 <= n <= 12 else None
