@@ -4,6 +4,7 @@ control characters never reaching the terminal. The last test runs it in a real
 terminal (tmux) and reads the screen."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -133,10 +134,19 @@ def _show_command() -> list[str]:
     return [sys.executable, "-m", "vnstats.show_cli"]
 
 
+def missing(tool: str, install: str):
+    """Skips a test that needs ``tool``, or fails it where the run requires the
+    tool (``VNSTATS_TEST_REQUIRE``, which .ci/run sets): CI must not skip it."""
+    message = f"{tool} is not installed ({install})"
+    if tool in os.environ.get("VNSTATS_TEST_REQUIRE", "").split():
+        pytest.fail(message + ", and VNSTATS_TEST_REQUIRE requires it")
+    pytest.skip(message)
+
+
 @pytest.fixture
 def tmux():
     if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
+        missing("tmux", "apt-get install tmux")
     socket = f"vnstats-test-{uuid.uuid4().hex[:8]}"
 
     def tmux(*args, check=True):

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import vnstats
 from tests.conftest import ROOT
+from tests.test_show import missing
 from vnstats.html_view import PALETTE
 from vnstats.show import label
 from vnstats.show_cli import show
@@ -177,7 +178,7 @@ def _browser() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if shutil.which(name):
             return name
-    pytest.skip("no Chromium installed (apt-get install chromium)")
+    missing("chromium", "apt-get install chromium")
 
 
 def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
