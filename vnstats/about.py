@@ -34,6 +34,7 @@ class _Fig:
     period: tuple | None = None            # (start, end, from, to)
     subject: tuple[int, int] | None = None
     restates: "_Fig | None" = None         # the figure an equivalent in brackets restates
+    ratio: bool = False                    # bằng 82% (of a base)
 
 
 @dataclass
@@ -56,7 +57,7 @@ class AboutReader:
                      "about_plan_base", "about_change_before", "about_change_multiplier",
                      "about_signed", "about_equivalent", "about_list_change",
                      "about_subject", "about_clause_noun", "about_reduced_clause",
-                     "about_clause_break", "about_ratio_before"):
+                     "about_clause_break", "about_ratio_before", "about_change_subject"):
             self._re[name] = regex.compile(single_line(rules.expand("{%s}" % name)),
                                            regex.IGNORECASE)
 
@@ -101,15 +102,15 @@ class AboutReader:
             f.clause = _index_at(clauses, f.start)
         live = [f for f in figs if not f.duration]
 
-        bases = self._bases(text, s, live, clauses, clause_ends)
-        periods = self._periods(text, s, figs, bases)
         prev = None
         for f in live:
             self._change(text, s, f, prev, clauses)
             prev = f
+        bases = self._bases(text, s, live, clauses)
+        periods = self._periods(text, s, figs, bases)
         for f in live:
-            if f.restates and f.restates.base and not f.base and f.restates.change:
-                f.base = f.restates.base
+            if f.restates and f.base and not f.restates.base:
+                f.restates.base = f.base
         self._assign_periods(text, live, periods, clauses, bases)
         self._subjects(text, s, live, clauses, clause_ends, periods, bases)
         for f in figs:
@@ -122,6 +123,7 @@ class AboutReader:
         lo = max(clauses[f.clause], f.start - _WINDOW, prev.end if prev else s.start)
         kind = f.figure.kind
         name = "about_change_multiplier" if kind == "multiplier" else "about_change_before"
+        f.ratio = bool(self._search("about_ratio_before", text, lo, f.start))
         m = self._search(name, text, lo, f.start)
         if m:
             f.change = self.rules.lookup("about_change_words", m.group("verb"))
@@ -152,26 +154,36 @@ class AboutReader:
                 f.change = self.rules.lookup("about_change_words", m.group("verb"))
 
     # ------------------------------------------------------------------ bases
-    def _bases(self, text, s, live, clauses, clause_ends) -> list[tuple[int, int]]:
-        """Comparison bases, each given to the figure it is stated for."""
+    def _bases(self, text, s, live, clauses) -> list[tuple[int, int]]:
+        """Comparison bases, each given to the figure it is stated for: the last
+        change before it in its stretch of sentence (else the figure right before
+        it); a base that leads its sentence, to every change after it."""
         found = []
         for m in self._all("about_compare", text, s.start, s.end):
             b = _trim(text, *m.span("base"))
             if b[1] <= b[0]:
                 continue
             found.append(b)
-            before = [f for f in live if f.end <= m.start()]
-            target = None
-            if before:
-                f = before[-1]
+            before = []
+            for f in reversed([f for f in live if f.end <= m.start()]):
                 gap = text[f.end:m.start()]
-                if len(gap) <= 80 and not any(c in gap for c in ";.!?") and not f.base:
-                    target = f
-            if target is None:
+                if _SENTENCE_BREAK.search(gap) or len(gap) > 200:
+                    break
+                before.append(f)
+            moved = [f for f in before if f.change or f.ratio]
+            if moved and not moved[0].base:
+                moved[0].base = b
+            elif before and len(text[before[0].end:m.start()]) <= 80 and not before[0].base:
+                before[0].base = b
+            elif not before:
                 after = [f for f in live if f.start >= m.end() and not f.base]
-                target = next((f for f in after if self._has_change_word(text, s, f, clauses)), None)
-            if target is not None:
-                target.base = b
+                if not text[clauses[_index_at(clauses, m.start())]:m.start()].strip():
+                    for f in after:                 # So với năm trước, A tăng 5%, B tăng 3%
+                        if f.change or f.ratio:
+                            f.base = b
+                elif after and len(text[b[1]:after[0].start]) <= 12 \
+                        and not _SENTENCE_BREAK.search(text[b[1]:after[0].start]):
+                    after[0].base = b               # giảm so với năm trước (bằng 82%)
         for f in live:
             if f.base:
                 continue
@@ -186,11 +198,6 @@ class AboutReader:
                     f.base = _trim(text, *m.span("base"))
                     found.append(f.base)
         return found
-
-    def _has_change_word(self, text, s, f, clauses) -> bool:
-        lo = max(clauses[f.clause], f.start - _WINDOW, s.start)
-        return bool(self._search("about_change_before", text, lo, f.start)
-                    or self._search("about_ratio_before", text, lo, f.start))
 
     # ---------------------------------------------------------------- periods
     def _periods(self, text, s, figs, bases) -> list[tuple]:
@@ -238,7 +245,7 @@ class AboutReader:
             for b in bases:
                 if 0 <= f.start - b[1] <= 3 and text[b[1]:f.start].strip() == "(":
                     f.period = (b[0], b[1], None, None)
-                    f.base = None
+                    f.base = f.change = None
 
     # --------------------------------------------------------------- subjects
     def _subjects(self, text, s, live, clauses, clause_ends, periods, bases) -> None:
@@ -273,10 +280,10 @@ class AboutReader:
             if subj is not None:
                 f.subject = subj
                 last, last_clause = subj, f.clause
-            m = None
-            word = text[subj[0]:subj[1]] if subj else ""
             if subj and f.change is None:
-                f.change = self.rules.lookup("about_change_subjects", word)
+                m = self._match("about_change_subject", text, subj[0], subj[1])
+                if m:
+                    f.change = self.rules.lookup("about_change_subjects", m.group())
 
     # ------------------------------------------------------------- regex calls
     def _timed(self, method, name, *args, **kw):
@@ -344,6 +351,7 @@ def _plain_noun(noun: str, at_sentence_start: bool) -> bool:
 
 
 _ISO_MONTH = "{:04d}-{:02d}"
+_SENTENCE_BREAK = regex.compile(r"[;!?]|\.(?!\d)")
 
 
 def _dates(m, rules: RuleSet) -> tuple[str | None, str | None]:
