@@ -211,8 +211,8 @@ class AboutReader:
             if not (m.group("since") or m.group("until") or m.group("to_now")) \
                     and self._match("about_bare_now", text, a, b, full=True):
                 continue
-            if any(f.start < b and a < f.end for f in solid):
-                continue
+            if any(a <= f.start < b or f.start <= a < f.start + 3 for f in solid):
+                continue                    # a figure's number, not its noun
             if any(x < b and a < y for x, y in bases):
                 continue
             out.append((a, b, *_dates(m, self.rules)))
