@@ -69,12 +69,14 @@ def test_colours_by_kind_with_value_and_unit_beside(sample):
 
 def test_labels_of_each_kind():
     figures = {f.text: label(f) for f in vnstats.extract(
-        "Thu khoảng 3.500 tỷ đồng, tăng 10-15%, gấp 3 lần; 500 ha đất và 2/3 diện tích.")}
+        "Thu khoảng 3.500 tỷ đồng, đạt 10-15%, gấp 3 lần; 500 ha đất và 2/3 diện tích. "
+        "Lợi nhuận tăng 15%, chi phí giảm 2 tỷ đồng.")}
     assert figures["3.500 tỷ đồng"] == "≈3500000000000 VND"          # qualifier "about"
     assert figures["10-15%"] == "10–15%"
     assert figures["gấp 3 lần"] == "×3"
     assert figures["500 ha"] == "500 ha"
     assert figures["2/3 diện tích"] == "2/3"
+    assert figures["15%"] == "↑15%" and figures["2 tỷ đồng"] == "↓2000000000 VND"   # changes
 
 
 def test_control_characters_of_an_article_never_reach_the_terminal(tmp_path):

@@ -105,9 +105,16 @@ def _check_sample_page(page: Page, figures, doc: int = 0) -> None:
     assert all(f"start: {f.start}\nend: {f.end}" in tip for f, tip in zip(figures, tips))
     rows = [r for r in page.figure_rows() if r["fig"].startswith(f"{doc}-")]
     assert [r["cells"][1:3] for r in rows] == [[f.kind, f.text] for f in figures]
-    assert rows[0]["cells"] == ["1", "count", "148 buổi đối thoại", "148", "buổi",
-                                "buổi đối thoại", "", "count.digits"]
+    assert rows[0]["cells"][:7] == ["1", "count", "148 buổi đối thoại", "148", "buổi",
+                                    "buổi đối thoại", ""]
+    assert rows[0]["cells"][8] == "count.digits"
     assert rows[2]["cells"][3] == "11/19 (0.5789473684210527)"
+    for fig, row in zip(figures, rows):               # what it is about, in one cell
+        about = row["cells"][7]
+        for name in ("subject", "compared_to", "period"):
+            if getattr(fig, name) is not None:
+                assert getattr(fig, name)["text"] in about
+        assert ("↑ up" in about) == (fig.change == "up") and ("↓ down" in about) == (fig.change == "down")
 
 
 def test_the_page_marks_every_figure_with_its_fields(tmp_path, sample_figures):
@@ -151,6 +158,21 @@ def test_everything_is_escaped(tmp_path):
     assert "&lt;script&gt;document.title=&quot;pwned&quot;&lt;/script&gt;" in html
     assert "&lt;i&gt;&quot;x&quot;&amp;/&lt;script&gt;alert(1)&lt;!--.txt" in html
     assert [m["text"] for m in page.marks] == ["148 buổi đối thoại", "100% kế hoạch"]
+
+
+def test_what_a_figure_is_about_shows_in_its_row_and_on_hover(tmp_path):
+    article = tmp_path / "about.txt"
+    article.write_text("Doanh thu đạt 3.500 tỷ đồng, tăng 15% so với cùng kỳ năm trước. "
+                       "Năm 2017, tỷ lệ hộ nghèo giảm còn 3,5%.\n", encoding="utf-8")
+    out, _ = write_page(tmp_path, article)
+    page = Page(out.read_text(encoding="utf-8"))
+    about = {r["cells"][2]: r["cells"][7] for r in page.figure_rows()}
+    assert about["15%"] == "Doanh thu · ↑ up · vs cùng kỳ năm trước"
+    assert about["3,5%"] == "tỷ lệ hộ nghèo · Năm 2017 (2017 – 2017)"
+    tip = next(m["data-tip"] for m in page.marks if m["text"] == "15%")
+    assert tip.startswith("#2  percent  ↑15%\n")
+    assert {"change: up", "compared_to: cùng kỳ năm trước", "subject: Doanh thu", "value: 15",
+            "rule: percent.simple", "start: 34", "end: 37"} <= set(tip.splitlines())
 
 
 def test_several_files_and_one_that_cannot_be_read(tmp_path, sample_figures):

@@ -10,6 +10,7 @@ article, file names, fields) is escaped.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import fields
 from html import escape
 from typing import Sequence
 
@@ -19,9 +20,11 @@ from .show import label, placed
 
 # background and border of a mark, per kind (KINDS order)
 PALETTE = dict(zip(KINDS, ("#b3e5fc", "#f8bbd0", "#ffe082", "#c5e1a5", "#c5cae9", "#ffab91")))
-TABLE = ("#", "kind", "text", "value", "unit", "noun", "qualifier", "rule")
-FIELDS = ("kind", "text", "value", "upper", "numerator", "denominator", "unit", "noun",
-          "qualifier", "rule", "start", "end")
+TABLE = ("#", "kind", "text", "value", "unit", "noun", "qualifier", "about", "rule")
+# every field of a figure but its sentence (the article shows it), rule and offsets last
+_LAST = ("rule", "start", "end")
+FIELDS = tuple(f.name for f in fields(Figure) if f.name not in ("sentence",) + _LAST) + _LAST
+ABOUT = ("subject", "change", "compared_to", "period")      # what a figure is about
 
 _STYLE = """
 body{font:15px/1.6 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -32,7 +35,7 @@ table{border-collapse:collapse;font-size:13px}
 th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .doc{display:flex;gap:24px;align-items:flex-start}
-.article{flex:0 1 38em;white-space:pre-wrap;background:#fff;padding:12px 16px;border:1px solid #ddd;
+.article{flex:0 1 35em;white-space:pre-wrap;background:#fff;padding:12px 16px;border:1px solid #ddd;
  overflow-wrap:anywhere}
 .side{flex:1 1 0;min-width:0;position:sticky;top:0;max-height:100vh;overflow:auto}
 mark{position:relative;border-radius:3px;padding:0 1px;border-bottom:2px solid;color:inherit;cursor:help}
@@ -43,8 +46,9 @@ mark:hover::after,mark.on::after{content:attr(data-tip);position:absolute;left:0
 tr.on td,mark.on{outline:2px solid #e67e22}
 .swatch{display:inline-block;width:.9em;height:.9em;border:1px solid #999;vertical-align:middle;margin-right:4px}
 tr.none td{color:#999}table.figures{font-size:12px}table.figures td:nth-child(4){overflow-wrap:anywhere}
-table.figures td:nth-child(-n+2),table.figures td:nth-child(5),table.figures td:nth-child(8){white-space:nowrap}
-table.figures td:nth-child(3),table.figures td:nth-child(6){min-width:6em}
+table.figures td:nth-child(-n+2),table.figures td:nth-child(5),table.figures td:nth-child(9){white-space:nowrap}
+table.figures td:nth-child(3),table.figures td:nth-child(6),table.figures td:nth-child(8){min-width:6em}
+table.figures td:nth-child(4){min-width:5.5em}
 .hint{color:#666;font-size:13px}table.figures tr{cursor:help}
 .error{color:#b00020;font-weight:600}
 nav a{margin-right:12px}
@@ -73,7 +77,26 @@ def _darker(colour: str) -> str:
 
 
 def _field(value) -> str:
-    return "" if value is None else str(value)
+    """A field as text; a span object (subject, period …) as its text, with
+    the dates a period has."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        dates = [value.get("from"), value.get("to")]
+        return str(value.get("text", "")) + (f" ({dates[0] or '…'} – {dates[1] or '…'})" if any(dates) else "")
+    return str(value)
+
+
+def _about(fig: Figure) -> str:
+    """Subject, change, comparison base and period in one short cell."""
+    prefix = {"change": "", "compared_to": "vs ", "period": "", "subject": ""}
+    arrows = {"up": "↑ up", "down": "↓ down"}
+    parts = []
+    for name in ABOUT:
+        value = getattr(fig, name, None)
+        if value is not None:
+            parts.append(arrows.get(value, value) if name == "change" else prefix[name] + _field(value))
+    return " · ".join(parts)
 
 
 def _tip(fig: Figure, number: int) -> str:
@@ -115,7 +138,8 @@ def _figure_table(figures: Sequence[Figure], doc_id: int) -> str:
         cells = [f'<td class="n">{i + 1}</td>',
                  f'<td><span class="swatch k-{escape(fig.kind)}"></span>{escape(fig.kind)}</td>',
                  f"<td>{escape(fig.text)}</td>", f'<td class="n">{escape(_value(fig))}</td>']
-        cells += [f"<td>{escape(_field(getattr(fig, name)))}</td>" for name in TABLE[4:]]
+        cells += [f"<td>{escape(_about(fig) if name == 'about' else _field(getattr(fig, name)))}</td>"
+                  for name in TABLE[4:]]
         rows.append(f'<tr data-fig="{doc_id}-{i}" data-kind="{escape(fig.kind)}">{"".join(cells)}</tr>')
     return f'<table class="figures"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 

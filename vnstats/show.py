@@ -20,6 +20,7 @@ COLOURS = dict(zip(KINDS, (36, 35, 33, 32, 34, 31)))   # cyan, magenta, yellow, 
 _RESET, _DIM = "\x1b[0m", "\x1b[2m"
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CHANGE_SIGNS = {"up": "↑", "down": "↓"}
 _QUALIFIER_SIGNS = {"about": "≈", "over": ">", "under": "<", "at_least": "≥", "at_most": "≤"}
 
 
@@ -37,7 +38,7 @@ def number(value: int | float | None) -> str:
 
 def label(fig: Figure) -> str:
     """The figure's value and unit in a few characters: ``148 buổi``, ``10–15%``,
-    ``11/19``, ``≈3500000000000 VND``, ``×3``."""
+    ``11/19``, ``≈3500000000000 VND``, ``×3``; ``↑15%`` for a rise of 15%."""
     if fig.kind == "fraction" and fig.numerator is not None and fig.denominator is not None:
         amount = f"{number(fig.numerator)}/{number(fig.denominator)}"
     else:
@@ -50,7 +51,8 @@ def label(fig: Figure) -> str:
         amount = "×" + amount
     if fig.unit and fig.kind != "percent":
         amount += " " + fig.unit
-    return _QUALIFIER_SIGNS.get(fig.qualifier or "", "") + amount
+    change = _CHANGE_SIGNS.get(getattr(fig, "change", None) or "", "")
+    return change + _QUALIFIER_SIGNS.get(fig.qualifier or "", "") + amount
 
 
 def visible(text: str) -> str:
