@@ -36,6 +36,9 @@ class NumberParser:
         # a digit after a scale word is tenths of it (ba trăm tư, hai ngàn mốt)
         self._after_scale = {w.lower(): Decimal(str(v)) for w, v in
                              rules.dictionaries.get("digit_after_scale", {}).items()}
+        # a subunit after its digits scales them: 5 đô la 40 xu is 5,40
+        self._subunits = {w.lower(): Decimal(str(v)) for w, v in
+                          rules.dictionaries.get("subunit_words", {}).items()}
         self.decimal_mark = str(rules.settings.get("decimal_mark", ","))
         self.group_mark = str(rules.settings.get("group_mark", "."))
 
@@ -86,6 +89,7 @@ class NumberParser:
         has_digits = False
         prev = None
         decimals: list[str] | None = None    # digits said after "phẩy"/"chấm"
+        last_digits = Decimal(0)             # what the last run of digits added
         for tok in tokens:
             if tok in "-−":
                 sign = -1
@@ -102,12 +106,16 @@ class NumberParser:
                     total += Decimal(tok) * last_scale / 10      # 2tr5: 2,5 triệu
                     prev = "after_scale"
                     continue
-                small = (small or 0) + self.digits(tok)
+                last_digits = self.digits(tok)
+                small = (small or 0) + last_digits
                 has_digits = seen = True
                 last_unit = Decimal(1)
                 prev = "digits"
                 continue
             word = tok.lower()
+            if word in self._subunits and prev == "digits" and small is not None:
+                small += last_digits * (self._subunits[word] - 1)
+                continue
             role, val = self._words.get(word, (None, None))
             if prev in ("scale_words", "hundred_words") and word in self._after_scale:
                 total_unit = last_scale if prev == "scale_words" else last_unit
