@@ -239,7 +239,8 @@ class AboutReader:
                 f.period = after[0]
             else:
                 earlier = [p for p in periods if p[1] <= f.start]
-                f.period = earlier[-1] if earlier else None
+                later = [p for p in periods if p[0] >= f.end]
+                f.period = earlier[-1] if earlier else later[0] if later else None
         # an amount in brackets right after a base is the base's value: its period
         for f in live:
             for b in bases:
@@ -379,6 +380,11 @@ def _dates(m, rules: RuleSet) -> tuple[str | None, str | None]:
         elif g.get("last_months"):
             n = _count(g["last_months"], rules)
             a, b = (_ISO_MONTH.format(y, 13 - n) if n else None), _ISO_MONTH.format(y, 12)
+        elif g.get("day0"):
+            y0, m0 = int(g.get("year0") or y), int(g.get("month0") or g["month"])
+            a = "{:04d}-{:02d}-{:02d}".format(y0, m0, int(g["day0"]))
+            b = "{:04d}-{:02d}-{:02d}".format(y, int(g["month"]), int(g["day"]))
+            return a, b
         elif g.get("day") and g.get("month"):
             a = b = "{:04d}-{:02d}-{:02d}".format(y, int(g["month"]), int(g["day"]))
         elif g.get("month"):
