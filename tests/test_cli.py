@@ -79,6 +79,14 @@ def test_max_bytes_takes_units(tmp_path):
     assert json.loads(result.stdout)["error"]["type"] == "too_large"
 
 
+def _cell(figure: dict, column: str):
+    """A CSV cell from the JSON figure: spans as their text, a period's dates apart."""
+    if column in ("period_from", "period_to"):
+        return (figure["period"] or {}).get(column.split("_")[1])
+    value = figure[column]
+    return value["text"] if isinstance(value, dict) else value
+
+
 def test_csv_has_one_row_per_figure(tmp_path):
     (tmp_path / "a.txt").write_text(SHORT, encoding="utf-8")
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
@@ -89,7 +97,7 @@ def test_csv_has_one_row_per_figure(tmp_path):
     rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
     assert rows[0] == list(CSV_COLUMNS)
     jsonl = [json.loads(line) for line in extract(SAMPLE, str(tmp_path / "a.txt")).stdout.splitlines()]
-    expected = [[doc["source"]] + ["" if f[c] is None else str(f[c]) for c in CSV_COLUMNS[1:]]
+    expected = [[doc["source"]] + ["" if _cell(f, c) is None else str(_cell(f, c)) for c in CSV_COLUMNS[1:]]
                 for doc in jsonl for f in doc["figures"]]
     assert rows[1:] == expected and len(expected) > 10
 

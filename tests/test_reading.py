@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 
-from vnstats.reading import InputError, decode, read_document, read_limited
+from vnstats.reading import InputError, decode, decode_bytes, read_document, read_limited
 
 TEXT = "Năm 2017, thị xã tổ chức 148 buổi đối thoại với hơn 3.000 lượt người dân tham gia."
 TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -57,10 +57,35 @@ def test_binary_data_is_refused(data):
     assert e.value.type == "binary"
 
 
-def test_broken_utf16_is_a_decode_error():
+def test_a_few_bad_bytes_are_replaced_and_reported():
+    broken = codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le")[:-1] + b"\x00\xd8"
+    decoded = decode_bytes(broken)
+    assert decoded.text == TEXT + "\ufffd" and decoded.encoding == "utf-16"   # a lone byte at the end
+    assert [w["type"] for w in decoded.warnings] == ["decode"]
+    assert "1 invalid utf-16-le sequence" in decoded.warnings[0]["message"]
+    data = (TEXT * 3).encode("utf-8")
+    damaged = data[:40] + b"\xff" + data[40:80] + b"\xc3(" + data[80:]
+    decoded = decode_bytes(damaged)
+    assert decoded.encoding == "utf-8" and decoded.text.count("\ufffd") == 2
+    assert decoded.text.replace("\ufffd", "").replace("(", "") == (TEXT * 3).replace("(", "")
+    assert "2 invalid utf-8 sequences replaced with U+FFFD (the first at byte 40)" in decoded.warnings[0]["message"]
+    assert decode_bytes(data).warnings == ()
+
+
+def test_mostly_undecodable_text_is_a_decode_error():
     with pytest.raises(InputError) as e:
-        decode(codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le")[:-1] + b"\x00\xd8")
+        decode(codecs.BOM_UTF16_LE + b"\x00\xd8" * 40 + "ok".encode("utf-16-le"))
     assert e.value.type == "decode"
+    assert "mostly undecodable" in e.value.message
+
+
+def test_a_fifo_or_device_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)                       # no writer: opening it to wait would block forever
+    for path, what in ((fifo, "a FIFO"), ("/dev/null", "a character device")):
+        with pytest.raises(InputError) as e:
+            read_document(str(path))
+        assert (e.value.type, e.value.message) == ("unreadable", f"not a regular file ({what})")
 
 
 def test_size_limit_is_checked_before_reading(tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 from .document import Document
 from .extractor import Extractor
 from .figure import Figure
-from .reading import DEFAULT_MAX_BYTES, InputError, decode, read_document
+from .reading import DEFAULT_MAX_BYTES, InputError, decode_bytes, read_decoded
 
 _default: Extractor | None = None
 
@@ -30,27 +30,30 @@ def extract_file(path: str | Path, extractor: Extractor | None = None,
     cannot be read gives a ``Document`` with ``error`` set and no figures."""
     source = str(path) if source is None else source
     try:
-        text, encoding = read_document(str(path), max_bytes)
+        decoded = read_decoded(str(path), max_bytes)
     except InputError as e:
         return Document(source, error=e.to_dict())
-    return extract_document(text, source, encoding, extractor)
+    return extract_document(decoded.text, source, decoded.encoding, extractor, decoded.warnings)
 
 
 def extract_bytes(data: bytes, source: str, extractor: Extractor | None = None) -> Document:
     """Decode bytes of unknown encoding (as a file's are) and extract them; bytes
-    that are not text give a ``Document`` with ``error`` set."""
+    that are not text give a ``Document`` with ``error`` set; a few bad bytes
+    are replaced, and its ``warnings`` say so."""
     try:
-        text, encoding = decode(data)
+        decoded = decode_bytes(data)
     except InputError as e:
         return Document(source, error=e.to_dict())
-    return extract_document(text, source, encoding, extractor)
+    return extract_document(decoded.text, source, decoded.encoding, extractor, decoded.warnings)
 
 
 def extract_document(text: str, source: str, encoding: str | None = None,
-                     extractor: Extractor | None = None) -> Document:
+                     extractor: Extractor | None = None, warnings=()) -> Document:
+    """The ``Document`` of a text already decoded (``warnings``: the repairs
+    made in decoding it)."""
     ex = extractor or default_extractor()
     figures = ex.extract(text)
-    doc = Document(source, figures, encoding)
+    doc = Document(source, figures, encoding, warnings=list(warnings) or None)
     if ex.problems:
         doc.error = {"type": "rule_timeout",
                      "message": "; ".join(str(p) for p in ex.problems)}

@@ -15,6 +15,13 @@ feeder thread, a worker can be ended at any moment (Ctrl-C, a closed pipe)
 without leaving a lock or a half-read message behind, and a worker that dies
 (killed, out of memory, crashed) is known with the document it had: that
 document gets an error of type ``crash``, the others go to a fresh worker.
+
+A document may run for at most ``timeout`` seconds: one that takes longer has
+its worker ended, gets an error of type ``timeout``, and the others go to a
+fresh worker. With a time limit even one job, or one document, runs on a
+worker, so that nothing but the clock stops it. Workers end with the main
+process, however it ends (on Linux the kernel ends them, ``PR_SET_PDEATHSIG``;
+elsewhere their pipe closes), and none holds another's pipe open.
 """
 from __future__ import annotations
 
@@ -22,8 +29,8 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections import deque
-from dataclasses import replace
 from itertools import chain, islice
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator, Sequence
@@ -37,6 +44,7 @@ from .reading import DEFAULT_MAX_BYTES
 
 IN_FLIGHT = 2              # documents sent to a worker before its first answer
 AHEAD_PER_WORKER = 8       # how far past the next document to write work may go
+DEFAULT_TIMEOUT = 60.0     # seconds a document may take on the command line (0: no limit)
 
 
 def default_jobs() -> int:
@@ -65,12 +73,15 @@ class Batch:
     manager so that the workers stop however the batch ends."""
 
     def __init__(self, extractor: Extractor, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES,
-                 patterns: Sequence[str] = (), render: tuple | None = None):
-        """``render``: ``Writer.options``; workers then send each document back
-        written out (``Document.rendered``), which spares this process the work."""
+                 patterns: Sequence[str] = (), render: tuple | None = None, timeout: float = 0):
+        """``render``: ``Writer.options``; each document then comes written out
+        (``Document.rendered``; by the worker, which spares this process the
+        work), or as the error of writing it. ``timeout``: seconds a document
+        may take (0: no limit)."""
         self.extractor, self.jobs, self.max_bytes = extractor, jobs, max_bytes
         self.patterns = tuple(str(p) for p in patterns)
         self.render = render
+        self.timeout = timeout
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> "Batch":
@@ -83,17 +94,24 @@ class Batch:
         """The document of every input, in input order."""
         inputs = iter(inputs)
         head = list(islice(inputs, self.jobs + 1))
-        if self.jobs <= 1 or len(head) <= 1:      # no workers to start for one document
+        if not self.timeout and (self.jobs <= 1 or len(head) <= 1):   # no workers needed
             for item in chain(head, inputs):
                 yield self._here(item)
             return
-        yield from self._run_pool(chain(head, inputs), min(self.jobs, len(head)))
+        if head:
+            yield from self._run_pool(chain(head, inputs), max(1, min(self.jobs, len(head))))
 
     def _here(self, item: Input) -> Document:
-        return process(item, self.extractor, self.max_bytes)
+        return self._finished(process(item, self.extractor, self.max_bytes))
+
+    def _finished(self, document: Document) -> Document:
+        """``document`` as this batch hands it out: written out, with ``render``."""
+        return document if self.render is None else writers.safely_rendered(document, self.render)
 
     def _run_pool(self, inputs: Iterator[Input], workers: int) -> Iterator[Document]:
-        self._workers = [self._start_worker() for _ in range(workers)]
+        self._workers = []
+        for _ in range(workers):
+            self._workers.append(self._start_worker())
         limit = workers * AHEAD_PER_WORKER
         todo: deque = deque()        # (number, input) to send, inputs taken back first
         done: dict = {}              # number → document, until its turn comes
@@ -112,8 +130,8 @@ class Batch:
                         todo.append((taken, item))
                         taken += 1
                     number, item = todo.popleft()
-                    if item.path is None:     # stdin's bytes or an error: nothing to send
-                        done[number] = self._here(item)
+                    if item.error is not None:     # nothing to send
+                        done[number] = self._finished(Document(item.source, error=item.error))
                     else:
                         worker.send(number, item)
             while written in done:
@@ -124,27 +142,47 @@ class Batch:
                 if exhausted and not todo:
                     return
                 continue
-            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                             self._time_left(busy)))
             for i, worker in enumerate(self._workers):
                 lost = worker.collect(done, ready)
+                error = {"type": "crash", "message": "the worker process died reading it"}
+                if lost is None and self._overdue(worker):
+                    worker.stop(kill=True)
+                    lost = worker.tasks
+                    error = {"type": "timeout",
+                             "message": f"took longer than the time limit of {self.timeout:g} s"}
                 if lost is None:
                     continue
-                if lost:                      # it died: its first document was the cause
+                if lost:                      # its first document was the cause
                     number, item = lost.popleft()
-                    done[number] = Document(item.source, error={
-                        "type": "crash", "message": "the worker process died reading it"})
+                    done[number] = self._finished(Document(item.source, error=error))
                     todo.extendleft(reversed(lost))
                 self._workers[i] = self._start_worker()
+
+    def _time_left(self, busy: list) -> float | None:
+        """Seconds until the first of ``busy`` runs out of time (None: no limit)."""
+        if not self.timeout:
+            return None
+        now = time.monotonic()
+        return max(0.0, min(w.started + self.timeout - now for w in busy))
+
+    def _overdue(self, worker: "_Worker") -> bool:
+        return bool(self.timeout and worker.tasks
+                    and time.monotonic() - worker.started >= self.timeout)
 
     def _start_worker(self) -> "_Worker":
         if sys.platform.startswith("linux"):      # fork: the worker inherits the extractor
             context, extractor = multiprocessing.get_context("fork"), self.extractor
         else:
             context, extractor = multiprocessing.get_context(), None
-        # Started with Ctrl-C ignored, so that only this process handles it.
+        # Started with Ctrl-C ignored, so that only this process handles it;
+        # a forked worker closes its copies of the other workers' pipes.
+        others = tuple(w.conn.fileno() for w in self._workers
+                       if not w.conn.closed) if extractor is not None else ()
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            return _Worker(context, extractor, self.patterns, self.max_bytes, self.render)
+            return _Worker(context, extractor, self.patterns, self.max_bytes, self.render, others)
         finally:
             signal.signal(signal.SIGINT, previous)
 
@@ -159,15 +197,19 @@ class _Worker:
     """One worker process, its pipe, and the documents sent to it, in order."""
 
     def __init__(self, context, extractor: Extractor | None, patterns: tuple, max_bytes: int,
-                 render: tuple | None = None):
+                 render: tuple | None = None, others: tuple = ()):
         self.conn, theirs = context.Pipe()
         self.process = context.Process(target=_serve, daemon=True,
-                                       args=(theirs, extractor, patterns, max_bytes, render))
+                                       args=(theirs, extractor, patterns, max_bytes, render, os.getpid(),
+                                             others + (self.conn.fileno(),) if extractor is not None else ()))
         self.process.start()
         theirs.close()
         self.tasks: deque = deque()
+        self.started = time.monotonic()     # when the document it is on began
 
     def send(self, number: int, item: Input) -> None:
+        if not self.tasks:
+            self.started = time.monotonic()
         self.tasks.append((number, item))
         try:
             self.conn.send(item)
@@ -196,6 +238,7 @@ class _Worker:
         document = self.conn.recv()
         number, _ = self.tasks.popleft()
         done[number] = document
+        self.started = time.monotonic()
 
     def stop(self, kill: bool) -> None:
         if kill or self.tasks:
@@ -210,11 +253,18 @@ class _Worker:
 
 
 def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int,
-           render: tuple | None = None) -> None:
+           render: tuple | None = None, parent: int | None = None, inherited: tuple = ()) -> None:
     """A worker: one extractor, documents in, documents out (written out, with
-    ``render``), until told to stop."""
+    ``render``), until told to stop or its parent ``parent`` is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is for the parent to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)       # terminate() ends it, even mid-match
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    _end_with(parent)
+    for fd in inherited:               # the parent's ends of the pipes: only it may hold them
+        try:
+            os.close(fd)
+        except OSError:
+            pass
     if extractor is None:
         extractor = Extractor(patterns=patterns)
     while True:
@@ -226,14 +276,26 @@ def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int,
             return
         document = process(item, extractor, max_bytes)
         if render is not None:
-            document = _rendered(document, render)
-        conn.send(document)
+            document = writers.safely_rendered(document, render)
+        try:
+            conn.send(document)
+        except OSError:                # the parent is gone
+            return
 
 
-def _rendered(document: Document, render: tuple) -> Document:
-    """The document as written out, without its figures (see ``Document.rendered``)."""
-    try:
-        text = writers.render(document, render)
-    except Exception:          # left to the writer, which will say what went wrong
-        return document
-    return replace(document, figures=[], rendered=(render, text, len(document.figures)))
+def _end_with(parent: int | None) -> None:
+    """Have the kernel end this process when its parent ends (Linux), and end
+    now if that has happened already."""
+    if parent is None:
+        return
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1

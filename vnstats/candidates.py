@@ -93,7 +93,10 @@ class CandidateFinder:
         out: list[Candidate] = []
         for rule in self.rules.rules:
             for m in self._matches(rule, text, problems):
-                built = self._build(rule, m)
+                try:
+                    built = self._build(rule, m)
+                except ArithmeticError:      # a number past Decimal's range: not a figure
+                    continue
                 if built is _SCORE:
                     if excluded is not None:
                         excluded.append(self._core(m, m.re.groupindex))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import sys
 from contextlib import contextmanager
 from typing import BinaryIO, Iterator
@@ -16,11 +17,11 @@ from typing import BinaryIO, Iterator
 import click
 
 from . import __version__
-from .batch import Batch, default_jobs
+from .batch import DEFAULT_TIMEOUT, Batch, default_jobs
 from .document import Document
 from .extractor import Extractor
 from .inputs import STDIN, InputFinder
-from .progress import Progress
+from .progress import Progress, printable
 from .reading import DEFAULT_MAX_BYTES
 from .rules import RuleError
 from .writers import FORMATS, AtomicFile, Writer
@@ -42,10 +43,12 @@ Examples:
 Exit status:
   0    every document was read
   1    some could not be: each still has its line, with an "error" object,
-       and a message "vnstats: PATH: problem" on standard error
+       and a message "vnstats: PATH: problem" on standard error; or the
+       output could not be written (a message says why)
   2    usage error
   130  interrupted (Ctrl-C); an -o file is left as it was
   141  the output was closed early (as by head)
+  129  hung up (the terminal was closed); an -o file is left as it was
   143  terminated (kill); an -o file is left as it was
 """
 
@@ -98,10 +101,14 @@ def main():
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on a terminal.")
 @click.option("--max-bytes", type=ByteSize(), default=DEFAULT_MAX_BYTES, show_default="20MB",
               help="Refuse larger files with an error of type too_large (0: no limit).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT,
+              show_default=f"{DEFAULT_TIMEOUT:g}", metavar="SECONDS",
+              help="Give up a document that takes longer, with an error of type timeout, "
+                   "and go on (0: no limit).")
 @click.option("--patterns", "patterns", multiple=True, type=click.Path(exists=True),
               help="Extra rule file or folder (repeatable); overrides built-in rules by id.")
 def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty, excel,
-            output, quiet, max_bytes, patterns):
+            output, quiet, max_bytes, timeout, patterns):
     """Extract figures from FILES: files, folders with -r, - for standard input.
 
     Writes one JSON object per document (JSON Lines), in the order of the inputs,
@@ -109,15 +116,17 @@ def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty
     a directory, binary, undecodable, larger than --max-bytes) still gets its line,
     with an "error" object, and a one-line message on standard error; the batch
     goes on. Text may be UTF-8 (with or without BOM), UTF-16 with BOM or a legacy
-    code page such as Windows-1258; "encoding" says which was read.
+    code page such as Windows-1258; "encoding" says which was read. A few
+    undecodable bytes are replaced, and the document's "warnings" say so.
 
     A progress line shows on standard error when it is a terminal and there is
     more than one file.
     """
     fmt = _check_usage(files, recursive, globs, hidden, files_from, null, fmt, pretty, excel)
+    _check_output(output)
     progress = Progress(sys.stderr, shown=False)
     try:
-        with _sigterm_as_exit():
+        with _signals_as_exit():
             try:
                 extractor = Extractor(patterns=patterns)
             except RuleError as e:
@@ -127,7 +136,8 @@ def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty
             progress = _progress(finder, quiet)
             with _open_output(output) as stream:
                 writer = Writer(stream, fmt, pretty=pretty, excel=excel, flush=output == STDIN)
-                batch = Batch(extractor, jobs, max_bytes, patterns, render=writer.options)
+                batch = Batch(extractor, jobs, max_bytes, patterns, render=writer.options,
+                              timeout=timeout)
                 with batch:
                     failed = _write_all(batch.run(finder), writer, progress,
                                         hide_progress=output == STDIN and sys.stdout.isatty())
@@ -137,9 +147,21 @@ def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (… | head): quietly, as the Python docs recommend.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
+    except OSError as e:          # the output cannot be written: a full disk, an I/O error
+        progress.clear()
+        _drop_stdout()
+        where = "standard output" if output == STDIN else output
+        sys.stderr.write(f"vnstats: cannot write {printable(where)}: {(e.strerror or str(e)).lower()}\n")
+        sys.exit(EXIT_FAILED)
     sys.exit(EXIT_FAILED if failed else 0)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so that what is left in its buffer
+    at exit goes nowhere instead of failing again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _write_all(documents: Iterator[Document], writer: Writer, progress: Progress,
@@ -147,26 +169,45 @@ def _write_all(documents: Iterator[Document], writer: Writer, progress: Progress
     """Write every document as it comes; the number that failed."""
     failed = 0
     for doc in documents:
+        if hide_progress:                 # output and progress share the terminal
+            progress.clear()
+        doc = writer.write(doc)           # the document of its failure, if it failed to write
+        for warning in doc.warnings or ():
+            progress.message(doc.source, "warning: " + warning["message"])
         if not doc.ok:
             failed += 1
             progress.message(doc.source, doc.error["message"])
-        if hide_progress:                 # output and progress share the terminal
-            progress.clear()
-        writer.write(doc)
         progress.advance(doc.figure_count)
     return failed
 
 
 @contextmanager
-def _sigterm_as_exit() -> Iterator[None]:
-    """``kill`` ends the command as Ctrl-C does: workers stopped, no -o file left."""
+def _signals_as_exit() -> Iterator[None]:
+    """``kill`` and a closed terminal (SIGHUP) end the command as Ctrl-C does:
+    workers stopped, no -o file left."""
     def terminated(signum, frame):
         raise SystemExit(128 + signum)
-    previous = signal.signal(signal.SIGTERM, terminated)
+    handled = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {s: signal.signal(s, terminated) for s in handled}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _check_output(output: str) -> None:
+    """-o writes a regular file (or standard output): a device, a FIFO or a
+    socket is never replaced by one."""
+    if output == STDIN:
+        return
+    try:
+        mode = os.stat(output).st_mode
+    except OSError:
+        return                            # a new file, or AtomicFile says why not
+    if not stat.S_ISREG(mode):
+        raise click.BadParameter(f"{output} is not a regular file (-o writes one; "
+                                 "use a shell redirection to write elsewhere)", param_hint="'-o'")
 
 
 def _check_usage(files, recursive, globs, hidden, files_from, null, fmt, pretty, excel) -> str:

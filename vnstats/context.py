@@ -5,8 +5,18 @@ first word that cannot belong to a noun phrase (``noun_stops`` in nouns.yaml),
 a name (a capitalised word after the first), clause punctuation, or
 ``noun_max_words`` words. Only that short stretch is
 segmented, never the article.
+
+Every span is widened, if need be, so that it never parts a character from the
+combining marks after it (a stray mark the input holds, which NFC cannot
+join); so NFC and NFD inputs give the same figures at corresponding offsets.
+``noun`` is given in NFC, so the same noun groups together whatever the form
+of its source; ``text`` and ``sentence`` are exact slices of the input.
 """
 from __future__ import annotations
+
+import math
+import unicodedata
+from decimal import Decimal
 
 import regex
 
@@ -50,10 +60,10 @@ class ContextBuilder:
                 noun_span = self._noun(stretch, segmented[stretch], c.noun_start) if stretch else None
                 if noun_span:
                     end = max(end, noun_span[1])
-                    s, e = omap.span(*noun_span)
-                    noun = original[s:e]
-            start, stop = omap.span(c.start, end)
-            s_start, s_end = omap.span(*sentences.span(c.start))
+                    s, e = whole_characters(original, *omap.span(*noun_span))
+                    noun = unicodedata.normalize("NFC", original[s:e])
+            start, stop = whole_characters(original, *omap.span(c.start, end))
+            s_start, s_end = whole_characters(original, *omap.span(*sentences.span(c.start)))
             places.append((c.start, end, *sentences.span(c.start)))
             out.append(Figure(
                 kind=c.kind,
@@ -64,7 +74,7 @@ class ContextBuilder:
                 upper=_num(c.upper),
                 numerator=_num(c.numerator),
                 denominator=_num(c.denominator),
-                unit=c.unit,
+                unit=c.unit and unicodedata.normalize("NFC", c.unit),
                 noun=noun,
                 qualifier=c.qualifier or self._qualifier(text, c.start, end),
                 sentence=original[s_start:s_end],
@@ -126,6 +136,21 @@ class ContextBuilder:
         return None
 
 
+def whole_characters(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened to take in the combining marks at its ends: a
+    span never parts a character from its marks."""
+    n = len(text)
+    while 0 < start < n and _is_mark(text[start]):
+        start -= 1
+    while end < n and _is_mark(text[end]) and end > start:
+        end += 1
+    return start, end
+
+
+def _is_mark(ch: str) -> bool:
+    return ch > "\u02ff" and (unicodedata.combining(ch) != 0 or unicodedata.category(ch)[0] == "M")
+
+
 class BlockTimeout(Exception):
     """A block the context stage uses (from a user's rule file) ran too long."""
 
@@ -135,5 +160,20 @@ class BlockTimeout(Exception):
         super().__init__(f"{where} {{{name}}}: pattern timed out")
 
 
-def _num(d):
-    return None if d is None else as_json_number(d)
+_INT_DIGITS = 4000     # past this many digits an int costs more than it is worth
+
+
+def _num(d: Decimal | None):
+    """A value as the number users expect (``3500``, ``12.5``); one that an int
+    or a float would not hold (thousands of digits, past a float's range)
+    stays the exact ``Decimal`` it was read as, which the writers write whole."""
+    if d is None:
+        return None
+    if not d.is_finite():
+        raise ValueError(f"not a finite number: {d}")
+    if d.adjusted() >= _INT_DIGITS:
+        return d
+    if d == d.to_integral_value():
+        return as_json_number(d)
+    f = float(d)
+    return f if math.isfinite(f) and f != 0 else d

@@ -14,6 +14,8 @@ class Document:
     figures: list[Figure] = field(default_factory=list)
     encoding: str | None = None
     error: dict | None = None      # {"type": …, "message": …} when it could not be read
+    # [{"type": …, "message": …}] when it was read with a repair (bytes replaced)
+    warnings: list | None = None
     # written out already by a worker process, as (writer options, text, figure count),
     # with its figures then left out so that it travels back to the writer quickly
     rendered: tuple | None = field(default=None, repr=False, compare=False)
@@ -29,6 +31,8 @@ class Document:
     def to_dict(self) -> dict:
         out = {"schema": SCHEMA_VERSION, "source": self.source, "encoding": self.encoding,
                "figures": [f.to_dict() for f in self.figures]}
+        if self.warnings:
+            out["warnings"] = self.warnings
         if self.error is not None:
             out["error"] = self.error
         return out

@@ -4,12 +4,19 @@ Rules are written against NFC text with one tone placement (``hòa``, ``thủy``
 Input may be NFD or use the other placement (``hoà``, ``thuỷ``); we normalise it
 and keep, for every normalised character, the span of input it came from, so a
 figure found in the normalised text is reported at its exact input offsets.
+
+The input is normalised piece by piece, each piece a character and all that
+may join it in NFC: its combining marks, and the few characters that compose
+with what stands before them (Hangul vowel and final jamo, some vowel signs).
+So the pieces put together are the NFC of the whole, and an offset never falls
+inside a piece.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from array import array
+from functools import lru_cache
 
 import regex
 
@@ -80,15 +87,40 @@ class Normalizer:
         if unicodedata.is_normalized("NFC", text):
             return self._swap_tones(text), OffsetMap()
         starts, ends, pieces = array("l"), array("l"), []
-        i, n = 0, len(text)
-        while i < n:
-            j = i + 1
-            while j < n and unicodedata.combining(text[j]):
-                j += 1
-            piece = unicodedata.normalize("NFC", text[i:j])
+        for m in _pieces().finditer(text):
+            i, j = m.span()
+            piece = m.group()
+            if j - i > 1 or not unicodedata.is_normalized("NFC", piece):
+                piece = unicodedata.normalize("NFC", piece)
             pieces.append(piece)
             for _ in piece:
                 starts.append(i)
                 ends.append(j)
-            i = j
         return self._swap_tones("".join(pieces)), OffsetMap(starts, ends)
+
+
+@lru_cache(maxsize=1)
+def _pieces() -> re.Pattern:
+    """What NFC may change only as a whole: a character and the characters after
+    it that may join it (combining marks; characters that compose with the one
+    before). Built on the first text that is not NFC (a few tens of ms)."""
+    joining = set()
+    for cp in range(0x20000):            # every combining mark and composition is below
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            joining.add(cp)
+        parts = unicodedata.decomposition(ch).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            joining.add(int(parts[1], 16))
+    joining.update(range(0x1161, 0x1176))    # Hangul vowel jamo join a leading consonant
+    joining.update(range(0x11A8, 0x11C3))    # final jamo join a syllable
+    ranges, run = [], None
+    for cp in sorted(joining):
+        if run and cp == run[1] + 1:
+            run[1] = cp
+        else:
+            run = [cp, cp]
+            ranges.append(run)
+    cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                  for a, b in ranges)
+    return re.compile(f"(?s).[{cls}]*")

@@ -37,6 +37,9 @@ NOUN_MODES = {"after", "none"}
 _REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 DEFAULT_TIMEOUT = 1.0
 MAX_PATTERN = 200_000        # characters of a pattern with its blocks expanded
+# bytes of one rule file: far above any real one (the built-in files are ~16 kB),
+# far below what takes seconds to read and ends in a pattern over MAX_PATTERN
+MAX_RULE_FILE_BYTES = 250_000
 QUALIFIERS = ("about", "over", "under", "at_least", "at_most")
 
 
@@ -190,6 +193,10 @@ class RuleSet:
 
     def _read(self, path: Path):
         try:
+            size = path.stat().st_size
+            if size > MAX_RULE_FILE_BYTES:
+                raise RuleError(path, None, None, f"{size} bytes, over the limit of "
+                                f"{MAX_RULE_FILE_BYTES} for a rule file")
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise RuleError(path, None, None, f"cannot read: {e}") from None

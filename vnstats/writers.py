@@ -7,14 +7,24 @@ row, and a document with an error has none either: errors go to standard error
 and the exit status, as for every format. For a spreadsheet (``excel``) a text
 cell that a spreadsheet would take for a formula (``- Theo báo cáo …``,
 ``=…``, ``+84…``) starts with an apostrophe.
+
+Numbers are always written as JSON numbers, however large: a value past what
+``json`` writes (more digits than Python turns into text, a ``Decimal``) is
+written digit by digit. A document that cannot be written for any reason is
+written as that document's ``error`` line (``safely_rendered``), never at the
+cost of the others.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import math
 import os
+import re
 import tempfile
+from dataclasses import replace
+from decimal import Decimal
 from typing import BinaryIO
 
 from .document import Document
@@ -43,13 +53,14 @@ class Writer:
         """What ``render`` needs to know: worker processes render with it."""
         return (self.format, self.pretty, self.excel)
 
-    def write(self, doc: Document) -> None:
-        if doc.rendered is not None and doc.rendered[0] == self.options:
-            text = doc.rendered[1]
-        else:
-            text = render(doc, self.options)
-        if text:
-            self._write(text)
+    def write(self, doc: Document) -> Document:
+        """Write ``doc``; what was written (an error document if ``doc``
+        itself could not be)."""
+        if doc.rendered is None or doc.rendered[0] != self.options:
+            doc = safely_rendered(doc, self.options)
+        if doc.rendered[1]:
+            self._write(doc.rendered[1])
+        return doc
 
     def _write(self, text: str) -> None:
         self.stream.write(text.encode("utf-8", "backslashreplace"))
@@ -62,7 +73,81 @@ def render(doc: Document, options: tuple) -> str:
     format, pretty, excel = options
     if format == "csv":
         return _csv_rows([_row(doc.source, f.to_dict(), excel) for f in doc.figures])
-    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2 if pretty else None) + "\n"
+    return to_json(doc.to_dict(), indent=2 if pretty else None) + "\n"
+
+
+def safely_rendered(doc: Document, options: tuple) -> Document:
+    """``doc`` written out (``Document.rendered``, its figures then left out);
+    if that fails, whatever the reason, the document of that failure."""
+    try:
+        text = render(doc, options)
+    except Exception as e:               # one document's failure costs that document only
+        doc = Document(doc.source, encoding=doc.encoding, error={
+            "type": "internal", "message": f"cannot write its figures: {type(e).__name__}: {_first_line(e)}"})
+        text = render(doc, options)
+        return replace(doc, rendered=(options, text, 0))
+    return replace(doc, figures=[], rendered=(options, text, len(doc.figures)))
+
+
+def _first_line(e: Exception) -> str:
+    lines = str(e).strip().splitlines()
+    return lines[0][:200] if lines else "no message"
+
+
+def to_json(obj, indent: int | None = None) -> str:
+    """``obj`` as JSON (UTF-8 text as is), with every number written as a JSON
+    number: ``json`` itself for the usual ones, digit by digit for the rest."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False)
+    except (ValueError, TypeError):
+        pass
+    numbers: list[str] = []
+    marked = _mark_numbers(obj, numbers)
+    text = json.dumps(marked, ensure_ascii=False, indent=indent, allow_nan=False)
+    return _MARKER.sub(lambda m: numbers[int(m[1])], text)
+
+
+# A marker is a string "\0N\0", written "\u0000N\u0000" by json: found only
+# where a whole string is one, and such strings of the input are marked too.
+_MARKER = re.compile(r'"\\u0000(\d+)\\u0000"')
+_LOOKS_MARKED = re.compile("\0\\d+\0")
+
+
+def _mark_numbers(obj, numbers: list[str]):
+    """``obj`` with each number (and each string that looks like a marker)
+    replaced by a marker, its JSON text appended to ``numbers``."""
+    if isinstance(obj, dict):
+        return {k: _mark_numbers(v, numbers) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_mark_numbers(v, numbers) for v in obj]
+    if isinstance(obj, str):
+        if not _LOOKS_MARKED.fullmatch(obj):
+            return obj
+        numbers.append(json.dumps(obj, ensure_ascii=False))
+    elif isinstance(obj, (int, float, Decimal)) and not isinstance(obj, bool):
+        numbers.append(json_number(obj))
+    else:
+        return obj
+    return f"\0{len(numbers) - 1}\0"
+
+
+def json_number(value) -> str:
+    """The JSON text of a number, exactly, however many digits it has
+    (``ValueError`` for infinities and NaN, which JSON cannot hold)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a JSON number")
+        return repr(value)
+    if isinstance(value, int):
+        value = Decimal(value) if value.bit_length() > 10_000 else value
+        if isinstance(value, int):
+            return str(value)
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a JSON number")
+    whole = value.to_integral_value()
+    if value == whole:
+        return format(whole, "f")        # all its digits, as an int is written
+    return str(value)                    # 0.1, 1.5E+400: both JSON numbers
 
 
 def _row(source: str, figure: dict, excel: bool = False) -> list:
