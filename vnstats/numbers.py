@@ -89,7 +89,7 @@ class NumberParser:
         has_digits = False
         prev = None
         decimals: list[str] | None = None    # digits said after "phẩy"/"chấm"
-        last_digits = Decimal(0)             # what the last run of digits added
+        base = Decimal(0)       # the parts before a unit word inside (5 đô la | 40 xu)
         for tok in tokens:
             if tok in "-−":
                 sign = -1
@@ -106,15 +106,16 @@ class NumberParser:
                     total += Decimal(tok) * last_scale / 10      # 2tr5: 2,5 triệu
                     prev = "after_scale"
                     continue
-                last_digits = self.digits(tok)
-                small = (small or 0) + last_digits
+                small = (small or 0) + self.digits(tok)
                 has_digits = seen = True
                 last_unit = Decimal(1)
                 prev = "digits"
                 continue
             word = tok.lower()
-            if word in self._subunits and prev == "digits" and small is not None:
-                small += last_digits * (self._subunits[word] - 1)
+            if word in self._subunits and prev not in (None, "word"):
+                small = (total + hundreds + (small or 0)) * self._subunits[word]
+                total, hundreds = Decimal(0), Decimal(0)
+                prev = "word"
                 continue
             role, val = self._words.get(word, (None, None))
             if prev in ("scale_words", "hundred_words") and word in self._after_scale:
@@ -133,6 +134,11 @@ class NumberParser:
             if role == "digit_words" and prev in ("digits", "digit_words"):
                 continue          # hai năm rưỡi: "năm" after a number is its unit
             if role is None:
+                if seen and prev != "word":
+                    # a unit word inside: what follows is a further part (5 tuổi | rưỡi)
+                    base += total + hundreds + (small or 0)
+                    total, hundreds, small, last_scale = Decimal(0), Decimal(0), None, None
+                    prev = "word"
                 continue
             seen = True
             if role == "sign_words":
@@ -173,7 +179,7 @@ class NumberParser:
             small = (small or 0) + self._decimal_part(decimals)
         if not seen:
             raise ValueError(f"no number in {text!r}")
-        return ParsedNumber(sign * (total + hundreds + (small or 0)), last_scale, has_digits)
+        return ParsedNumber(sign * (base + total + hundreds + (small or 0)), last_scale, has_digits)
 
     def _decimal_part(self, words: list[str]) -> Decimal:
         """The digits said after the decimal mark: "năm" .5, "không năm" .05,
