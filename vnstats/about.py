@@ -57,7 +57,9 @@ class AboutReader:
                      "about_plan_base", "about_change_before", "about_change_multiplier",
                      "about_signed", "about_equivalent", "about_list_change",
                      "about_subject", "about_clause_noun", "about_reduced_clause",
-                     "about_clause_break", "about_ratio_before", "about_change_subject"):
+                     "about_clause_break", "about_ratio_before", "about_change_subject",
+                     "about_label_before", "about_not_head", "about_count_head",
+                     "about_subject_link"):
             self._re[name] = regex.compile(single_line(rules.expand("{%s}" % name)),
                                            regex.IGNORECASE)
 
@@ -112,7 +114,7 @@ class AboutReader:
             if f.restates and f.base and not f.restates.base:
                 f.restates.base = f.base
         self._assign_periods(text, live, periods, clauses, bases)
-        self._subjects(text, s, live, clauses, clause_ends, periods, bases)
+        self._subjects(text, s, live, clauses, periods, bases)
         for f in figs:
             if f.duration or _inside_any(f, periods):
                 f.change = f.base = f.period = f.subject = None
@@ -249,42 +251,56 @@ class AboutReader:
                     f.base = f.change = None
 
     # --------------------------------------------------------------- subjects
-    def _subjects(self, text, s, live, clauses, clause_ends, periods, bases) -> None:
-        taken = [(p[0], p[1]) for p in periods] + list(bases)
+    def _subjects(self, text, s, live, clauses, periods, bases) -> None:
+        """The nearest measure named before each figure in its clause; else the
+        product or measure a clause opens with; else the sentence's subject so far."""
+        taken = [(p[0], p[1]) for p in periods] + list(bases) + [(f.start, f.end) for f in live]
         last = None                       # the subject of the sentence so far
-        last_clause = -1
         for f in live:
             c0 = clauses[f.clause]
             lo = max(c0, f.start - _WINDOW)
+            counted = f.figure.kind in ("count", "fraction")
             subj = None
-            for m in self._all("about_subject", text, lo, f.start):
-                a, b = _trim(text, *m.span("subject"))
-                if any(x <= a < y for x, y in taken):
-                    continue
-                head_only = not regex.search(r"\s", text[a:b])
-                if head_only and self.rules.lookup("about_action_heads", text[a:b]) \
-                        and not text[b:f.start].strip(" \t:"):
-                    continue
-                if head_only and self.rules.lookup("about_action_heads", text[a:b]) \
-                        and not regex.match(r"\s*(?:là|đạt|ước\s+đạt)\b", text[b:f.start]):
-                    continue
-                subj = (a, b)
-                break
-            if subj is None and f.figure.kind in ("money", "quantity", "percent"):
-                m = self._match("about_clause_noun", text, c0, f.start)
-                if m and _plain_noun(text[m.start("subject"):m.end("subject")], c0 == s.start):
-                    subj = _trim(text, *m.span("subject"))
-            if subj is None and last is not None:
-                if f.clause == last_clause or self._match("about_reduced_clause", text, c0, f.start + 1) \
-                        or _short_label(text[c0:f.start]):
+            if not self._search("about_label_before", text, max(lo, f.start - 12), f.start):
+                for m in self._all("about_subject", text, lo, f.start):
+                    span = self._subject_of(text, m, f, taken, counted)
+                    if span:
+                        subj = span               # the last one: the nearest
+                if subj is None and not counted:
+                    m = self._match("about_clause_noun", text, c0, f.start)
+                    if m and _plain_noun(m.group("subject"), c0 == s.start):
+                        subj = _trim(text, *m.span("subject"))
+                if subj is None and last is not None and (
+                        not counted or self._match("about_count_head", text, *last)):
                     subj = last
             if subj is not None:
-                f.subject = subj
-                last, last_clause = subj, f.clause
-            if subj and f.change is None:
+                f.subject = last = subj
+            if subj and f.change is None and f.figure.kind == "percent":
                 m = self._match("about_change_subject", text, subj[0], subj[1])
                 if m:
                     f.change = self.rules.lookup("about_change_subjects", m.group())
+
+    def _subject_of(self, text, m, f: _Fig, taken, counted: bool):
+        """The span of a measure match, or None when it names no measure of ``f``."""
+        a, b = _trim(text, *m.span("subject"))
+        if any(x <= a < y for x, y in taken):
+            return None
+        if self._search("about_not_head", text, max(0, a - 12), a + 1) and \
+                any(x.start() <= a < x.end() for x in self._all("about_not_head", text, max(0, a - 12), b)):
+            return None                     # đấu giá, chi bộ, Tổng cục: no measure
+        head = text[a:b].split()[0]
+        if head[0].isupper() and a > 0:
+            prev_word = text[max(0, a - 30):a].split()[-1:] or [""]
+            nxt = text[a + len(head):b].split()[:1] or [""]
+            if (prev_word[0][:1].isupper() and not prev_word[0].isupper()) or \
+                    (nxt[0][:1].isupper() and not nxt[0].isupper()):
+                return None                 # a name: Cục Thuế, Trần Ngọc Vinh
+        if counted and not self._match("about_count_head", text, a, b):
+            return None
+        if " " not in text[a:b].strip() and self.rules.lookup("about_light_heads", head):
+            if not self._match("about_subject_link", text, b, f.start):
+                return None                 # chi 5 tỷ, ở mức 30 USD: no subject
+        return a, b
 
     # ------------------------------------------------------------- regex calls
     def _timed(self, method, name, *args, **kw):
