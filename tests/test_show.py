@@ -188,3 +188,13 @@ def test_the_terminal_shows_coloured_marks_with_values(tmux, sample):
     assert "35" in colour_of["100% kế hoạch"] and "33" in colour_of["11/19 xã"]
     # and what is between the marks is the article's own text
     assert "Trong năm, thị xã đã tổ chức 148 buổi đối thoại" in seen.replace("\n", " ")
+
+
+def test_a_repaired_file_is_shown_with_its_warning(tmp_path):
+    article = tmp_path / "damaged.txt"
+    article.write_bytes("Toàn Đảng bộ kết nạp mới 171 đảng viên, đạt 100% kế hoạch.\n".encode() * 20
+                        + b"\xff broken\n")
+    result = run(article)
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"vnstats: {article}: warning: 1 invalid utf-8 sequence replaced")
+    assert result.stdout.count("[[171 đảng viên | count 171]]") == 20

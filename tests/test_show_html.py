@@ -187,6 +187,16 @@ def test_several_files_and_one_that_cannot_be_read(tmp_path, sample_figures):
     assert page.summary()["total"][:3] == ["total", "14", "1"]
 
 
+def test_a_repaired_file_carries_its_warning(tmp_path):
+    article = tmp_path / "damaged.txt"
+    article.write_bytes("Toàn Đảng bộ kết nạp mới 171 đảng viên.\n".encode() * 20 + b"\xff\n")
+    out, result = write_page(tmp_path, article)
+    assert result.exit_code == 0 and "warning: 1 invalid utf-8 sequence" in result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert '<p class="warning">warning: 1 invalid utf-8 sequence replaced with U+FFFD' in html
+    assert len(Page(html).marks) == 20
+
+
 def test_a_page_that_cannot_be_written_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(show, ["--html", str(tmp_path / "no" / "such" / "dir.html"), str(SAMPLE)])
     assert result.exit_code == 2 and "cannot write" in result.output

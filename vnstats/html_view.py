@@ -50,7 +50,7 @@ table.figures td:nth-child(-n+2),table.figures td:nth-child(5),table.figures td:
 table.figures td:nth-child(3),table.figures td:nth-child(6),table.figures td:nth-child(8){min-width:6em}
 table.figures td:nth-child(4){min-width:5.5em}
 .hint{color:#666;font-size:13px}table.figures tr{cursor:help}
-.error{color:#b00020;font-weight:600}
+.error{color:#b00020;font-weight:600}.warning{color:#8a5300}
 nav a{margin-right:12px}
 """
 
@@ -175,6 +175,9 @@ def _section(doc: Document, text: str | None, doc_id: int) -> str:
                 f'{escape(doc.error.get("type", ""))}: {escape(doc.error.get("message", ""))}</p></section>')
     meta = (f'<p>{len(doc.figures)} figure{"" if len(doc.figures) == 1 else "s"}'
             f'{", encoding " + escape(doc.encoding) if doc.encoding else ""}</p>')
+    for warning in getattr(doc, "warnings", None) or ():
+        meta += f'<p class="warning">warning: {escape(str(warning.get("message", "")))}</p>'
+
     return (f'<section id="doc-{doc_id}">{title}{meta}<div class="doc">'
             f'<div class="article">{_article(text or "", doc.figures, doc_id)}</div>'
             f'<div class="side">{_figure_table(doc.figures, doc_id)}</div></div></section>')

@@ -13,7 +13,7 @@ from .extractor import Extractor
 from .html_view import render_page
 from .inputs import STDIN
 from .progress import printable
-from .reading import DEFAULT_MAX_BYTES, InputError, decode, read_document, read_limited
+from .reading import DEFAULT_MAX_BYTES, Decoded, InputError, decode_bytes, read_decoded, read_limited
 from .rules import RuleError
 from .show import legend, render, visible
 from .writers import AtomicFile
@@ -30,24 +30,25 @@ standard error as "vnstats: PATH: problem"), 2 usage error.
 """
 
 
-def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
-    """``(text, encoding)`` of a file, or of standard input for ``-``, as
-    ``vnstats extract`` reads them; ``InputError`` otherwise."""
+def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+    """A file, or standard input for ``-``, decoded as ``vnstats extract`` reads
+    it (repairs in its ``warnings``); ``InputError`` otherwise."""
     if path == STDIN:
         try:
-            return decode(read_limited(sys.stdin.buffer, max_bytes))
+            return decode_bytes(read_limited(sys.stdin.buffer, max_bytes))
         except OSError as e:
             raise InputError("unreadable", (e.strerror or str(e)).lower()) from None
-    return read_document(path, max_bytes)
+    return read_decoded(path, max_bytes)
 
 
 def load(path: str, extractor: Extractor, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document, str | None]:
     """A file's ``Document`` and its text (None when it could not be read)."""
     try:
-        text, encoding = read_text(path, max_bytes)
+        decoded = read_text(path, max_bytes)
     except InputError as e:
         return Document(path, error=e.to_dict()), None
-    return extract_document(text, path, encoding, extractor), text
+    doc = extract_document(decoded.text, path, decoded.encoding, extractor, decoded.warnings)
+    return doc, decoded.text
 
 
 def _colour(choice: str) -> bool:
@@ -92,6 +93,8 @@ def show(files, show_rules, html, colour, patterns, max_bytes):
         if doc.error is not None:
             failed += 1
             click.echo(f"vnstats: {printable(path)}: {doc.error['message']}", err=True)
+        for warning in doc.warnings or ():
+            click.echo(f"vnstats: {printable(path)}: warning: {warning['message']}", err=True)
         if html is not None:
             documents.append((doc, text))
         elif text is not None:
