@@ -24,7 +24,7 @@ class Figure:
     qualifier: str | None = None
     sentence: str | None = None
     rule: str | None = None
-    # what the figure is about (SPEC section 3; attached by ``about``)
+    # what the figure is about (README, "Fields"; attached by ``about``)
     change: Literal["up", "down"] | None = None
     compared_to: dict | None = None      # {"text", "start", "end"}
     period: dict | None = None           # {"text", "start", "end", "from", "to"}
