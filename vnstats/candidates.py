@@ -9,6 +9,11 @@ first spanning ``first`` if the pattern has it) · ``item`` (repeated) the earli
 one's unit · ``den`` a fraction's whole · ``unit`` the unit or currency (mapped by
 ``unit_map``) · ``per`` the "per" unit of ``15.000 đồng/kg`` · ``qual`` a
 qualifier word · ``noun`` where the noun starts (with ``noun: after``).
+
+Most rules read the marked text of the number reader (``reader``), where a
+number group's value is a lookup by its span; a rule that needs the digits
+themselves (a raw ``\d``) reads the text, only on the lines that hold a digit
+or a number. Every group's words are read from the text, never the marks.
 """
 from __future__ import annotations
 
@@ -16,8 +21,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .numbers import NumberParser, ParsedNumber
+from .reader import ReadText
 from .rules import Rule, RuleSet
-from .starts import StartIndex
 
 
 @dataclass
@@ -51,48 +56,39 @@ class RuleTimeout(Exception):
 
 
 class CandidateFinder:
-    """Runs every rule over a text. A rule is tried only where one of its
-    matches can start (``starts.StartIndex``: one scan of the text finds those
-    places for all rules), which finds exactly what scanning the whole text
-    would; ``whole=True`` scans the whole text with every rule instead."""
+    """Runs every rule over a text read by the number reader."""
 
-    def __init__(self, rules: RuleSet, numbers: NumberParser, whole: bool = False):
+    def __init__(self, rules: RuleSet, numbers: NumberParser):
         self.rules = rules
         self.numbers = numbers
-        self._index = None if whole else StartIndex(
-            [rule.compiled for rule in rules.exclusions + rules.rules],
-            [rule.plain or None for rule in rules.exclusions + rules.rules])
-        self._scan = None                 # the TextScan of the last text
-        self._slot = self._slots()
+        self._read: ReadText | None = None      # the text being built from
 
-    def _slots(self) -> dict[int, int]:
-        return {id(rule): i for i, rule in enumerate(self.rules.exclusions + self.rules.rules)}
-
-    def __getstate__(self):
-        return {**self.__dict__, "_slot": None, "_scan": None}
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._slot = self._slots()        # the rules are new objects
-
-    def exclusions(self, text: str, problems: list,
-                   near: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-        """The spans of the not-a-figure rules' matches; with ``near`` (spans),
-        only of those that overlap one of them (all ``resolve`` looks at is
-        whether a candidate's number is overlapped), found much faster."""
-        near = tuple(sorted(set(near))) if near is not None else None
+    def exclusions(self, read: ReadText, problems: list,
+                   near: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The spans of the not-a-figure rules' matches on the lines that hold
+        one of the spans ``near`` (all ``resolve`` looks at is whether a
+        candidate's number is overlapped)."""
+        lines = _lines_of(read.text, sorted(s for s, _ in near))
         spans = []
         for rule in self.rules.exclusions:
-            for m in self._matches(rule, text, problems, near):
+            for m in self._scan(rule, read.text, lines, problems):
                 spans.append(m.span())
         return spans
 
-    def candidates(self, text: str, problems: list, excluded: list | None = None) -> list[Candidate]:
+    def candidates(self, read: ReadText, problems: list, excluded: list | None = None) -> list[Candidate]:
         """Every reading of every rule. A "range" that runs downward (3-0, 25-21)
         is a score: its span is added to ``excluded`` so no other rule reads it."""
+        self._read = read
         out: list[Candidate] = []
+        number_lines = None
         for rule in self.rules.rules:
-            for m in self._matches(rule, text, problems):
+            if rule.marked:
+                matches = self._whole(rule, read.marked, problems)
+            else:
+                if number_lines is None:
+                    number_lines = _lines_of(read.text, read.leads)
+                matches = self._scan(rule, read.text, number_lines, problems)
+            for m in matches:
                 try:
                     built = self._build(rule, m)
                 except ArithmeticError:      # a number past Decimal's range: not a figure
@@ -102,20 +98,25 @@ class CandidateFinder:
                         excluded.append(self._core(m, m.re.groupindex))
                     continue
                 out.extend(built)
+        self._read = None
         return out
 
-    def _matches(self, rule: Rule, text: str, problems: list, near: list | None = None):
-        slot = self._slot[id(rule)]
-        if self._index is None or self._index.leads[slot] is None:
-            try:
-                return list(rule.compiled.finditer(text, timeout=self.rules.timeout))
-            except TimeoutError:
-                problems.append(RuleTimeout(rule))
-                return []
-        if self._scan is None or self._scan.text is not text:
-            self._scan = self._index.scan(text)
-        found = self._scan.matches(slot, self.rules.timeout, near)
-        if isinstance(found, TimeoutError):
+    def _whole(self, rule: Rule, text: str, problems: list) -> list:
+        try:
+            return list(rule.compiled.finditer(text, timeout=self.rules.timeout))
+        except TimeoutError:
+            problems.append(RuleTimeout(rule))
+            return []
+
+    def _scan(self, rule: Rule, text: str, lines: list[tuple[int, int]], problems: list) -> list:
+        """The matches of ``rule`` that start on one of ``lines``."""
+        found = []
+        finditer, timeout = rule.compiled.finditer, self.rules.timeout
+        try:
+            for start, end in lines:
+                for m in finditer(text, start, end, timeout=timeout):
+                    found.append(m)
+        except TimeoutError:
             problems.append(RuleTimeout(rule))
             return []
         return found
@@ -126,8 +127,13 @@ class CandidateFinder:
         i = groups.get(group)
         if i is None:
             return None
-        text = m.group(i)
-        return None if text is None else self.numbers.parse(text)
+        start, end = m.span(i)
+        return None if start < 0 else self._read.value(self.numbers, start, end)
+
+    def _text(self, m, i) -> str:
+        """A group's words, from the text (a marked rule matched the marks)."""
+        start, end = m.span(i)
+        return self._read.text[start:end]
 
     def _build(self, rule: Rule, m) -> list[Candidate]:
         groups = m.re.groupindex
@@ -156,7 +162,7 @@ class CandidateFinder:
             upper = upper * factor if upper is not None else None
         qualifier = rule.qualifier
         if qualifier is None and _has(m, groups, "qual"):
-            qualifier = self.rules.lookup("qualifier_before", m.group(groups["qual"]))
+            qualifier = self.rules.lookup("qualifier_before", self._text(m, groups["qual"]))
         core = self._core(m, groups)
         noun_start = None
         if rule.noun == "after":
@@ -186,9 +192,9 @@ class CandidateFinder:
         """A list sharing one unit, "30, 50 và 70% chi phí": every item is a figure
         of the last one's kind and unit (a bare item takes the last one's scale)."""
         out = []
-        for (s, e), text in zip(m.spans(groups["item"]), m.captures(groups["item"])):
+        for s, e in m.spans(groups["item"]):
             try:
-                item = self.numbers.parse(text)
+                item = self._read.value(self.numbers, s, e)
             except ValueError:
                 continue
             value = item.value * (num.scale if item.scale is None and num.scale else 1) * factor
@@ -208,7 +214,7 @@ class CandidateFinder:
     def _unit(self, rule: Rule, m, groups: dict) -> tuple[str | None, Decimal]:
         unit, factor = rule.unit, Decimal(1)
         if _has(m, groups, "unit"):
-            surface = m.group(groups["unit"])
+            surface = self._text(m, groups["unit"])
             found = self.rules.lookup(rule.unit_map, surface) if rule.unit_map else None
             if isinstance(found, dict):
                 unit = found.get("code")
@@ -219,11 +225,11 @@ class CandidateFinder:
                 unit = " ".join(surface.split())
         elif rule.unit_map and _has(m, groups, "noun"):
             # a classifier leading the noun is the unit of a count: 148 buổi đối thoại
-            first = m.group(groups["noun"]).split()[0]
+            first = self._text(m, groups["noun"]).split()[0]
             found = self.rules.lookup(rule.unit_map, first)
             unit = found if isinstance(found, str) else unit
         if _has(m, groups, "per"):
-            surface = " ".join(m.group(groups["per"]).split())
+            surface = " ".join(self._text(m, groups["per"]).split())
             per = self.rules.lookup(rule.per_map, surface) if rule.per_map else None
             per = per if isinstance(per, str) else surface
             unit = f"{unit}/{per}" if unit else per
@@ -236,3 +242,17 @@ _SCORE: list = []      # the marker _build returns for a downward "range"
 def _has(m, groups: dict, group: str) -> bool:
     i = groups.get(group)
     return i is not None and m.group(i) is not None
+
+
+def _lines_of(text: str, places: list[int]) -> list[tuple[int, int]]:
+    """The lines (``[start, end)``, end at the line break) that hold one of
+    ``places`` (sorted offsets), in order."""
+    lines, last_end = [], -1
+    for start in places:
+        if start < last_end:
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        last_end = len(text) if line_end < 0 else line_end
+        lines.append((line_start, last_end))
+    return lines

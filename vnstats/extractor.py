@@ -1,4 +1,5 @@
-"""The pipeline: normalise → find candidates → resolve → attach context.
+"""The pipeline: normalise → read the numbers → find candidates → resolve →
+attach context.
 
 One ``Extractor`` holds the compiled rules and the (lazily loaded) segmenter;
 build it once and reuse it for every document of a process. What it builds
@@ -8,8 +9,7 @@ it in milliseconds.
 A text longer than ``CHUNK_CHARS`` (a hundred news articles) is extracted in
 pieces cut at paragraph breaks (at line breaks, or spaces, when it has none
 near), so that the memory a document takes stays a small multiple of its
-size however its characters fall: the place index of a text costs some 200
-bytes a character where a number may start at every one.
+size however its characters fall.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from .candidates import CandidateFinder
 from .context import ContextBuilder
 from .figure import Figure
 from .numbers import NumberParser
+from .reader import NumberReader
 from .resolve import resolve
 from .rulecache import cached
 from .rules import RuleSet, builtin_patterns_dir
@@ -28,17 +29,18 @@ from .rules import RuleSet, builtin_patterns_dir
 CHUNK_CHARS = 100_000
 
 
-def _build(paths: list) -> tuple[RuleSet, NumberParser, CandidateFinder, ContextBuilder]:
+def _build(paths: list) -> tuple[RuleSet, NumberReader, CandidateFinder, ContextBuilder]:
     """Everything made from the rule files (cached on disk: see ``rulecache``)."""
     rules = RuleSet.load(paths)
     numbers = NumberParser(rules)
-    return rules, numbers, CandidateFinder(rules, numbers), ContextBuilder(rules)
+    return rules, NumberReader(rules, numbers), CandidateFinder(rules, numbers), ContextBuilder(rules)
 
 
 class Extractor:
     def __init__(self, patterns: Iterable[str | Path] = (), builtin: bool = True):
         paths = ([builtin_patterns_dir()] if builtin else []) + list(patterns)
-        self.rules, self.numbers, self.finder, self.context = cached(paths, lambda: _build(paths))
+        self.rules, self.reader, self.finder, self.context = cached(paths, lambda: _build(paths))
+        self.numbers = self.reader.parser
         self.problems: list[Exception] = []   # rule timeouts of the last call
 
     def extract(self, text: str) -> list[Figure]:
@@ -58,9 +60,15 @@ class Extractor:
     def _extract(self, text: str) -> list[Figure]:
         self.problems = []
         normalized, omap = self.rules.normalizer.normalize(text)
+        try:
+            read = self.reader.read(normalized)
+        except TimeoutError:
+            from .candidates import RuleTimeout
+            self.problems.append(RuleTimeout(self.reader.rule))
+            return []
         excluded: list[tuple[int, int]] = []        # scores, then not-a-figure matches
-        candidates = self.finder.candidates(normalized, self.problems, excluded)
-        excluded += self.finder.exclusions(normalized, self.problems, [c.core for c in candidates])
+        candidates = self.finder.candidates(read, self.problems, excluded)
+        excluded += self.finder.exclusions(read, self.problems, [c.core for c in candidates])
         kept = resolve(candidates, excluded)
         return self.context.figures(text, normalized, omap, kept, self.problems)
 

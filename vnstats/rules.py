@@ -6,6 +6,9 @@ A rule file may hold:
 ``dictionaries``  word → value tables; each is also a block of the same name
                   that matches any of its words
 ``blocks``        named regex pieces, used as ``{name}`` in any pattern of any file
+``marked``        blocks as they read the *marked* text, where each number the
+                  number reader found stands as its class mark and padding
+                  (``reader``): ``{number}`` there is one mark, not the grammar
 ``kind``          the default kind of the file's rules
 ``exclude``       true for files whose rules mark what is *not* a figure
 ``rules``         the rules: ``id``, ``pattern``, options and ``examples``
@@ -25,10 +28,11 @@ import regex
 import yaml
 
 from .normalize import Normalizer
+from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
 
 KINDS = ("count", "percent", "fraction", "money", "quantity", "multiplier")
-FILE_KEYS = {"settings", "dictionaries", "blocks", "kind", "exclude", "rules", "examples"}
+FILE_KEYS = {"settings", "dictionaries", "blocks", "marked", "kind", "exclude", "rules", "examples"}
 RULE_KEYS = {
     "id", "pattern", "kind", "priority", "noun", "value", "unit", "unit_map",
     "per_map", "qualifier", "examples", "split", "description", "denominator",
@@ -82,10 +86,9 @@ class Rule:
     denominator: float | None = None
     examples: list[Example] = field(default_factory=list)
     compiled: Any = None
-    # the pattern as compiled, but with each dictionary as a longest-first
-    # alternation of its words: the same matches, written so that the words a
-    # match starts with can be read off it (see starts.py)
-    plain: str = ""
+    # True when the rule reads the marked text (its numbers as marks); False for
+    # a pattern that needs the digits themselves (a raw \d), run on the text
+    marked: bool = False
 
     @property
     def where(self) -> str:
@@ -123,17 +126,12 @@ def _line_index(text: str) -> dict[tuple, int]:
     return lines
 
 
-def _dictionary_regex(words: Iterable[str], plain: bool = False) -> str:
+def _dictionary_regex(words: Iterable[str]) -> str:
     """A dictionary's words as one regex, ignoring case, a run of spaces where a
-    word has a space: a trie (``tries``), or with ``plain`` the longest-first
-    alternation it stands for (which ``starts`` reads words off)."""
+    word has a space: a trie (``tries``)."""
     words = list(words)
     if not words:
         return "(?!)"
-    if plain:
-        alternatives = sorted(words, key=len, reverse=True)
-        return "(?i:" + "|".join(r"\s+".join(regex.escape(part) for part in w.split())
-                                 for w in alternatives) + ")"
     # each word as its folded letters, with " " (a run of spaces) between its parts
     keys = [list(" ".join("".join(fold(c) for c in part) for part in w.split())) for w in words]
     return "(?i:" + trie_regex(keys, lambda key: r"\s+" if key == " " else regex.escape(key)) + ")"
@@ -145,6 +143,7 @@ class RuleSet:
     def __init__(self):
         self.settings: dict[str, Any] = {}
         self.blocks: dict[str, tuple[str, str, int | None]] = {}   # name -> (regex, file, line)
+        self.marked: dict[str, tuple[str, str, int | None]] = {}   # the same, on marked text
         self.dictionaries: dict[str, dict[str, Any]] = {}
         self._lookup: dict[str, dict[str, Any]] = {}
         self.rules: list[Rule] = []          # figure rules, in load order
@@ -177,6 +176,10 @@ class RuleSet:
                 if not isinstance(pattern, str):
                     raise RuleError(path, lines.get(("blocks", name)), name, "a block must be a string")
                 rs.blocks[name] = (rs.normalizer.respell(pattern), str(path), lines.get(("blocks", name)))
+            for name, pattern in (data.get("marked") or {}).items():
+                if not isinstance(pattern, str):
+                    raise RuleError(path, lines.get(("marked", name)), name, "a block must be a string")
+                rs.marked[name] = (rs.normalizer.respell(pattern), str(path), lines.get(("marked", name)))
         by_id: dict[str, Rule] = {}
         for path, data, lines in raw:
             for rule in rs._rules_of(path, data, lines):
@@ -186,8 +189,11 @@ class RuleSet:
         for rule in by_id.values():
             source = rule.pattern
             rule.pattern = rs.expand(source, rule)
+            if not rule.exclude:
+                marked = translate(source)
+                if not needs_digits(rs.expand(marked, rule, marked=True, words=False)):
+                    rule.pattern, rule.marked = rs.expand(marked, rule, marked=True), True
             rule.compiled = rs.compile(rule.pattern, rule)
-            rule.plain = single_line(rs.expand(source, rule, plain=True))
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
 
@@ -292,19 +298,26 @@ class RuleSet:
 
     # --------------------------------------------------------------- patterns
     def expand(self, pattern: str, rule: Rule | None = None, _seen: tuple = (),
-               plain: bool = False) -> str:
-        """Replace every ``{name}`` by its block, or its dictionary's words (as a
-        trie, or with ``plain`` as a longest-first alternation)."""
+               marked: bool = False, words: bool = True) -> str:
+        """Replace every ``{name}`` by its block (its ``marked`` form, if it has
+        one, with ``marked``), or its dictionary's words (as a trie; without
+        ``words``, by a stand-in that matches nothing)."""
 
         def sub(m):
             name = m.group(1)
             if name in _seen:
                 raise RuleError(rule.file if rule else "?", rule.line if rule else None,
                                 rule.id if rule else name, f"block {name!r} refers to itself")
+            if marked and name in self.marked:
+                if not words:                     # written for marked text: nothing to check
+                    return "(?:)"
+                return "(?:" + self.expand(self.marked[name][0], rule, _seen + (name,), marked, words) + ")"
             if name in self.blocks:
-                return "(?:" + self.expand(self.blocks[name][0], rule, _seen + (name,), plain) + ")"
+                return "(?:" + self.expand(self.blocks[name][0], rule, _seen + (name,), marked, words) + ")"
             if name in self.dictionaries:
-                return _dictionary_regex(self.dictionaries[name], plain)
+                return _dictionary_regex(self.dictionaries[name]) if words else "(?!)"
+            if name in MARK_BLOCKS:
+                return MARK_BLOCKS[name]
             raise RuleError(rule.file if rule else "?", rule.line if rule else None,
                             rule.id if rule else None, f"unknown block {{{name}}}")
 
@@ -341,6 +354,52 @@ class RuleSet:
         for rule in self.rules + self.exclusions:
             out.extend(rule.examples)
         return out
+
+
+# a number written as "any number that starts with a digit", as rule files of
+# the first format wrote it: on marked text, the marks of such numbers
+_DIGIT_LED = {r"(?=[-−]?\d)(?:{number})": "{digit_led_number}",
+              r"(?=\d)(?:{number})": "{digit_number_mark}"}
+
+
+def translate(pattern: str) -> str:
+    """A pattern written for the text, as it reads marked text (the idioms above)."""
+    for old, new in _DIGIT_LED.items():
+        pattern = pattern.replace(old, new)
+    return pattern
+
+
+def needs_digits(pattern: str) -> bool:
+    """Whether a pattern looks at digits themselves (a ``\\d``, ``\\p{N}``,
+    ``[0-9]`` or a digit written out, not inside a negated class or a
+    quantifier): it cannot run on marked text."""
+    i, n, negated, in_class = 0, len(pattern), False, False
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = pattern[i + 1]
+            if not (in_class and negated) and (
+                    nxt == "d" or (nxt in "pP" and pattern[i + 2:i + 4] in ("{N", "{n"))):
+                return True
+            if nxt in "pPN" and pattern[i + 2:i + 3] == "{":        # \p{Lu}: skip the name
+                i = pattern.find("}", i) + 1 or n
+                continue
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class, negated = True, pattern[i + 1:i + 2] == "^"
+        elif ch == "]" and in_class:
+            in_class = False
+        elif ch == "{" and not in_class:                              # a quantifier
+            i = pattern.find("}", i) + 1 or n
+            continue
+        elif ch == "(" and not in_class and pattern[i + 1:i + 4] in ("?P<", "?P="):   # a group's name
+            i = pattern.find(">" if pattern[i + 3] == "<" else ")", i) + 1 or n
+            continue
+        elif ch.isdigit() and not (in_class and negated):
+            return True
+        i += 1
+    return False
 
 
 _HORIZONTAL_SPACE = r" \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"

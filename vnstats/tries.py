@@ -2,7 +2,7 @@
 steps (``đô(?:\\s+la(?:\\s+mỹ)?|la)``), where an alternation would try the words
 one by one. Of words that match at one place the longest is tried first, as in
 a longest-first alternation. Used for the dictionaries of the rule files and for
-the words rules start with (``starts``)."""
+the words a rule may start with."""
 from __future__ import annotations
 
 from typing import Callable, Iterable, Sequence
