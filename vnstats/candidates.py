@@ -82,12 +82,15 @@ class CandidateFinder:
         out: list[Candidate] = []
         number_lines = None
         for rule in self.rules.rules:
-            if rule.marked:
-                matches = self._whole(rule, read.marked, problems)
+            text = read.marked if rule.marked else read.text
+            if rule.anchored:
+                matches = self._at(rule, text, read.leads, problems)
+            elif rule.marked:
+                matches = self._whole(rule, text, problems)
             else:
                 if number_lines is None:
                     number_lines = _lines_of(read.text, read.leads)
-                matches = self._scan(rule, read.text, number_lines, problems)
+                matches = self._scan(rule, text, number_lines, problems)
             for m in matches:
                 try:
                     built = self._build(rule, m)
@@ -107,6 +110,26 @@ class CandidateFinder:
         except TimeoutError:
             problems.append(RuleTimeout(rule))
             return []
+
+    def _at(self, rule: Rule, text: str, places: list[int], problems: list) -> list:
+        """The matches of ``rule`` tried at ``places`` (where numbers may start),
+        none overlapping the one before, as a scan of the whole text finds them."""
+        found, done = [], 0
+        match, timeout = rule.compiled.match, self.rules.timeout
+        try:
+            for pos in places:
+                if pos < done:
+                    continue
+                m = match(text, pos, timeout=timeout)
+                if m is not None:
+                    if _start(m) < done:
+                        continue
+                    found.append(m)
+                    done = max(m.end(), pos + 1)
+        except TimeoutError:
+            problems.append(RuleTimeout(rule))
+            return []
+        return found
 
     def _scan(self, rule: Rule, text: str, lines: list[tuple[int, int]], problems: list) -> list:
         """The matches of ``rule`` that start on one of ``lines``."""
@@ -167,8 +190,9 @@ class CandidateFinder:
         noun_start = None
         if rule.noun == "after":
             noun_start = m.start(groups["noun"]) if _has(m, groups, "noun") else m.end()
-        cand = Candidate(rule, rule.kind, m.start(), m.end(), core, value, upper,
-                         unit=unit, qualifier=qualifier, noun_start=noun_start, group=m.span())
+        start = _start(m)
+        cand = Candidate(rule, rule.kind, start, m.end(), core, value, upper,
+                         unit=unit, qualifier=qualifier, noun_start=noun_start, group=(start, m.end()))
         if rule.kind == "fraction":
             if den is None and rule.denominator is not None:
                 den = ParsedNumber(Decimal(str(rule.denominator)), None, False)
@@ -208,7 +232,7 @@ class CandidateFinder:
         """The span of a match's numbers."""
         spans = [m.span(groups[g]) for g in ("num", "num2", "den") if _has(m, groups, g)]
         if not spans:
-            return m.span()
+            return _start(m), m.end()
         return min(s for s, _ in spans), max(e for _, e in spans)
 
     def _unit(self, rule: Rule, m, groups: dict) -> tuple[str | None, Decimal]:
@@ -237,6 +261,14 @@ class CandidateFinder:
 
 
 _SCORE: list = []      # the marker _build returns for a downward "range"
+
+
+def _start(m) -> int:
+    """Where a match starts: at its lead (read backwards from its number), if any."""
+    i = m.re.groupindex.get("_lead")
+    if i is not None and m.start(i) >= 0:
+        return m.start(i)
+    return m.start()
 
 
 def _has(m, groups: dict, group: str) -> bool:

@@ -89,6 +89,9 @@ class Rule:
     # True when the rule reads the marked text (its numbers as marks); False for
     # a pattern that needs the digits themselves (a raw \d), run on the text
     marked: bool = False
+    # True when every match has a number at its start, or just after a lead
+    # read backwards from it (group _lead): the rule is tried at numbers only
+    anchored: bool = False
 
     @property
     def where(self) -> str:
@@ -187,7 +190,7 @@ class RuleSet:
                 by_id[rule.id] = rule
             rs.examples.extend(rs._examples(path, data.get("examples"), lines, ("examples",), None))
         for rule in by_id.values():
-            source = rule.pattern
+            source, rule.anchored = anchor(rule.pattern)
             rule.pattern = rs.expand(source, rule)
             if not rule.exclude:
                 marked = translate(source)
@@ -367,6 +370,98 @@ def translate(pattern: str) -> str:
     for old, new in _DIGIT_LED.items():
         pattern = pattern.replace(old, new)
     return pattern
+
+
+_NUMBER_GROUP = re.compile(r"\(\?P<(?:num|item|first)>")
+_OPENERS = re.compile(r"(?:\((?:\?[:=])?)*$")
+
+
+def anchor(pattern: str) -> tuple[str, bool]:
+    """A rule's pattern as it is tried at a number: what comes before its first
+    number group (``từ``, ``gấp``, a currency sign) moves into a lookbehind
+    that captures it as ``_lead``. Returns ``(pattern, True)``, or the pattern
+    unchanged and False when its matches need not touch a number at their start."""
+    m = _NUMBER_GROUP.search(pattern)
+    if m is None:
+        return pattern, False
+    head = pattern[:m.start()]
+    openers = _OPENERS.search(head).group()
+    lead = head[:len(head) - len(openers)]
+    rest = pattern[len(lead):]
+    if not _balanced(lead) or _top_level_bar(lead) or not _later_alternatives_open(rest):
+        return pattern, False
+    if _zero_width(lead):
+        return pattern, True
+    return f"(?<=(?P<_lead>{lead})){rest}", True
+
+
+def _groups(pattern: str):
+    """(index, character, depth) of each ( ) | outside a class and an escape."""
+    i, n, depth, in_class = 0, len(pattern), 0, False
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+            if pattern[i + 1:i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            yield i, ch, depth
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            yield i, ch, depth
+        elif ch == "|":
+            yield i, ch, depth
+        i += 1
+
+
+def _balanced(pattern: str) -> bool:
+    depth = 0
+    for _, ch, d in _groups(pattern):
+        depth = d + 1 if ch == "(" else d
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _top_level_bar(pattern: str) -> bool:
+    return any(ch == "|" and d == 0 for _, ch, d in _groups(pattern))
+
+
+def _zero_width(pattern: str) -> bool:
+    """Whether a (balanced) pattern is only lookarounds, one after another."""
+    i = 0
+    while i < len(pattern):
+        if not pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            return False
+        for j, ch, d in _groups(pattern[i:]):
+            if ch == ")" and d == 0:
+                i += j + 1
+                break
+    return True
+
+
+def _later_alternatives_open(rest: str) -> bool:
+    """Whether each top-level alternative after the first starts, past its
+    lookarounds, with a number group."""
+    bars = [i for i, ch, d in _groups(rest) if ch == "|" and d == 0]
+    for i in bars:
+        alt = rest[i + 1:]
+        m = _NUMBER_GROUP.search(alt)
+        if m is None:
+            return False
+        head = alt[:m.start()]
+        head = head[:len(head) - len(_OPENERS.search(head).group())]
+        if not (_balanced(head) and _zero_width(head)):
+            return False
+    return True
 
 
 def needs_digits(pattern: str) -> bool:
