@@ -47,6 +47,11 @@ class Candidate:
         return self.group[1] - self.group[0]
 
 
+# how far before a number a not-a-figure match may start and still be found
+# (Quyết định số 15/2017/QĐ-UBND, ngày 12 tháng 3 năm 2017: far less)
+GUARD_REACH = 60
+
+
 class RuleTimeout(Exception):
     """A rule's regex ran past the time limit on one text."""
 
@@ -65,13 +70,14 @@ class CandidateFinder:
 
     def exclusions(self, read: ReadText, problems: list,
                    near: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The spans of the not-a-figure rules' matches on the lines that hold
-        one of the spans ``near`` (all ``resolve`` looks at is whether a
-        candidate's number is overlapped)."""
-        lines = _lines_of(read.text, sorted(s for s, _ in near))
+        """The spans of the not-a-figure rules' matches that start at most
+        ``GUARD_REACH`` characters before one of the spans ``near`` (a
+        candidate's number) or inside it: all ``resolve`` looks at is whether
+        such a number is overlapped."""
+        windows = _windows(read.text, near, GUARD_REACH)
         spans = []
         for rule in self.rules.exclusions:
-            for m in self._scan(rule, read.text, lines, problems):
+            for m in self._scan(rule, read.text, windows, problems):
                 spans.append(m.span())
         return spans
 
@@ -84,7 +90,7 @@ class CandidateFinder:
         for rule in self.rules.rules:
             text = read.marked if rule.marked else read.text
             if rule.anchored:
-                matches = self._at(rule, text, read.leads, problems)
+                matches = self._at(rule, text, read.starts if rule.marked else read.leads, problems)
             elif rule.marked:
                 matches = self._whole(rule, text, problems)
             else:
@@ -131,13 +137,16 @@ class CandidateFinder:
             return []
         return found
 
-    def _scan(self, rule: Rule, text: str, lines: list[tuple[int, int]], problems: list) -> list:
-        """The matches of ``rule`` that start on one of ``lines``."""
+    def _scan(self, rule: Rule, text: str, windows: list[tuple[int, int, int]], problems: list) -> list:
+        """The matches of ``rule`` that start in one of ``windows`` (``start,
+        end, line_end``: a match may run on to the end of its line)."""
         found = []
         finditer, timeout = rule.compiled.finditer, self.rules.timeout
         try:
-            for start, end in lines:
-                for m in finditer(text, start, end, timeout=timeout):
+            for start, end, line_end in windows:
+                for m in finditer(text, start, line_end, timeout=timeout):
+                    if m.start() >= end:
+                        break
                     found.append(m)
         except TimeoutError:
             problems.append(RuleTimeout(rule))
@@ -276,9 +285,9 @@ def _has(m, groups: dict, group: str) -> bool:
     return i is not None and m.group(i) is not None
 
 
-def _lines_of(text: str, places: list[int]) -> list[tuple[int, int]]:
-    """The lines (``[start, end)``, end at the line break) that hold one of
-    ``places`` (sorted offsets), in order."""
+def _lines_of(text: str, places: list[int]) -> list[tuple[int, int, int]]:
+    """The lines (``start, end, end``: end at the line break) that hold one
+    of ``places`` (sorted offsets), in order."""
     lines, last_end = [], -1
     for start in places:
         if start < last_end:
@@ -286,5 +295,23 @@ def _lines_of(text: str, places: list[int]) -> list[tuple[int, int]]:
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start)
         last_end = len(text) if line_end < 0 else line_end
-        lines.append((line_start, last_end))
+        lines.append((line_start, last_end, last_end))
     return lines
+
+
+def _windows(text: str, spans, reach: int) -> list[tuple[int, int, int]]:
+    """``(start, end, stop)`` for each span: from ``reach`` characters before
+    it (not before its line) to its end, a match of it ending at ``stop`` (the
+    end of the line, at most ``reach`` past the window); overlapping ones merged."""
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        line_start = text.rfind("\n", 0, s) + 1
+        start = max(line_start, s - reach)
+        if out and start <= out[-1][1] and line_start <= out[-1][0]:
+            out[-1][1] = max(out[-1][1], e)
+            continue
+        line_end = text.find("\n", e)
+        out.append([start, e, len(text) if line_end < 0 else line_end])
+    for w in out:                   # a match runs on at most ``reach`` past its window
+        w[2] = min(w[2], w[1] + reach)
+    return [tuple(w) for w in out]

@@ -56,6 +56,20 @@ class ReadText:
     spans: list[tuple[int, int]]
     leads: list[int]           # where a number may start: a digit, a sign, a number word
 
+    @property
+    def starts(self) -> list[int]:
+        """Where the numbers start, and where the digits after a minus sign do."""
+        found = self.__dict__.get("_starts")
+        if found is None:
+            found = []
+            text = self.text
+            for start, _ in self.spans:
+                found.append(start)
+                if text[start] in "-−":
+                    found.append(start + 1)
+            self.__dict__["_starts"] = found
+        return found
+
     def value(self, parser: NumberParser, start: int, end: int) -> ParsedNumber:
         """The value of the text at ``[start, end)``: a number read already, or
         (a group wider than one number) read now."""
