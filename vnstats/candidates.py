@@ -91,7 +91,7 @@ class CandidateFinder:
             text = read.marked if rule.marked else read.text
             if rule.anchored:
                 matches = self._at(rule, text, read.starts if rule.marked else read.leads, problems)
-            elif rule.marked:
+            elif rule.marked or rule.whole:
                 matches = self._whole(rule, text, problems)
             else:
                 if number_lines is None:

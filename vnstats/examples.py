@@ -34,6 +34,8 @@ def _same(expected, got) -> bool:
 
 def check_example(extractor: Extractor, example: Example) -> str | None:
     """``None`` if the example holds, else what went wrong, in one line."""
+    if example.number is not None:
+        return _check_number(extractor, example)
     figures = [f.to_dict() for f in extractor.extract(example.text)]
     if extractor.problems:
         return "a rule timed out: " + "; ".join(str(p) for p in extractor.problems)
@@ -51,6 +53,20 @@ def check_example(extractor: Extractor, example: Example) -> str | None:
             if not _same(value, fig[key]):
                 return (f"expected {key}={value!r} in figure {i} of {example.text!r}, "
                         f"got {fig[key]!r} ({fig['text']!r}, {fig['rule']})")
+    return None
+
+
+def _check_number(extractor: Extractor, example: Example) -> str | None:
+    """A number example: the reader reads the whole text as one number of the
+    value given, or (``none``) finds no number in it."""
+    text, _ = extractor.rules.normalizer.normalize(example.text)
+    read = extractor.reader.read(text)
+    found = ", ".join(f"{text[s:e]!r} = {read.values[s, e].value}" for s, e in read.spans) or "no number"
+    if example.number == "none":
+        return None if not read.spans else f"expected no number in {example.text!r}, read {found}"
+    whole = (len(text) - len(text.lstrip()), len(text.rstrip()))
+    if read.spans != [whole] or not _same(example.number, float(read.values[whole].value)):
+        return f"expected {example.text!r} to read as the number {example.number}, read {found}"
     return None
 
 

@@ -13,6 +13,7 @@ size however its characters fall.
 """
 from __future__ import annotations
 
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -41,6 +42,11 @@ class Extractor:
         paths = ([builtin_patterns_dir()] if builtin else []) + list(patterns)
         self.rules, self.reader, self.finder, self.context = cached(paths, lambda: _build(paths))
         self.numbers = self.reader.parser
+        for rule in self.rules.rules:
+            if rule.whole:
+                print(f"vnstats: {rule.where} {rule.id}: its pattern reads digits themselves (\\d), "
+                      "so it runs over the whole text, more slowly; write its numbers as {number}",
+                      file=sys.stderr)
         self.problems: list[Exception] = []   # rule timeouts of the last call
 
     def extract(self, text: str) -> list[Figure]:

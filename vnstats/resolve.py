@@ -10,7 +10,7 @@
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from .candidates import Candidate
 
@@ -41,8 +41,14 @@ def resolve(candidates: list[Candidate], excluded: list[tuple[int, int]]) -> lis
     alive = list(best.values())
     alive.sort(key=lambda c: (-c.length, -c.rule.priority, c.start))
     taken: list[Candidate] = []
+    taken_starts: list[int] = []        # the taken spans, which never overlap: sorted
+    taken_ends: list[int] = []
     for c in alive:
-        if not any(_overlaps((c.start, c.end), (t.start, t.end)) for t in taken):
-            taken.append(c)
+        i = bisect_right(taken_starts, c.start)
+        if (i and taken_ends[i - 1] > c.start) or (i < len(taken_starts) and taken_starts[i] < c.end):
+            continue
+        taken_starts.insert(i, c.start)
+        taken_ends.insert(i, c.end)
+        taken.append(c)
     taken.sort(key=lambda c: c.start)
     return taken

@@ -13,6 +13,8 @@ A rule file may hold:
 ``exclude``       true for files whose rules mark what is *not* a figure
 ``rules``         the rules: ``id``, ``pattern``, options and ``examples``
 ``examples``      file-level examples, typically texts that must give nothing
+``numbers``       the number reader's corpus: texts that are each one number,
+                  with its value, and (``not_numbers``) texts that hold none
 
 Everything is read with ``yaml.safe_load``; every problem is raised as a
 ``RuleError`` whose message names the file, the line and the rule.
@@ -32,7 +34,8 @@ from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
 
 KINDS = ("count", "percent", "fraction", "money", "quantity", "multiplier")
-FILE_KEYS = {"settings", "dictionaries", "blocks", "marked", "kind", "exclude", "rules", "examples"}
+FILE_KEYS = {"settings", "dictionaries", "blocks", "marked", "kind", "exclude", "rules", "examples",
+             "numbers", "not_numbers"}
 RULE_KEYS = {
     "id", "pattern", "kind", "priority", "noun", "value", "unit", "unit_map",
     "per_map", "qualifier", "examples", "split", "description", "denominator",
@@ -65,6 +68,7 @@ class Example:
     file: str
     line: int | None
     rule_id: str | None = None
+    number: Any = None        # a number example: the value the whole text reads as ("none": no number)
 
 
 @dataclass
@@ -92,6 +96,8 @@ class Rule:
     # True when every match has a number at its start, or just after a lead
     # read backwards from it (group _lead): the rule is tried at numbers only
     anchored: bool = False
+    # a user's rule that needs the digits themselves: run over the whole text
+    whole: bool = False
 
     @property
     def where(self) -> str:
@@ -184,18 +190,23 @@ class RuleSet:
                     raise RuleError(path, lines.get(("marked", name)), name, "a block must be a string")
                 rs.marked[name] = (rs.normalizer.respell(pattern), str(path), lines.get(("marked", name)))
         by_id: dict[str, Rule] = {}
+        number_words = {w.lower() for role in ("digit_words", "ten_words", "half_before", "sign_words")
+                        for w in rs.dictionaries.get(role, {})}
         for path, data, lines in raw:
             for rule in rs._rules_of(path, data, lines):
                 by_id.pop(rule.id, None)   # an override moves to the end
                 by_id[rule.id] = rule
             rs.examples.extend(rs._examples(path, data.get("examples"), lines, ("examples",), None))
+            rs.examples.extend(rs._number_examples(path, data, lines))
         for rule in by_id.values():
-            source, rule.anchored = anchor(rule.pattern)
+            source, rule.anchored = anchor(rule.pattern, number_words)
             rule.pattern = rs.expand(source, rule)
             if not rule.exclude:
                 marked = translate(source)
                 if not needs_digits(rs.expand(marked, rule, marked=True, words=False)):
                     rule.pattern, rule.marked = rs.expand(marked, rule, marked=True), True
+                elif Path(rule.file).resolve().parent != builtin:
+                    rule.whole, rule.anchored = True, False
             rule.compiled = rs.compile(rule.pattern, rule)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
@@ -299,6 +310,21 @@ class RuleSet:
             out.append(Example(ex["text"], figs, str(path), line, rule_id))
         return out
 
+    def _number_examples(self, path, data, lines):
+        out = []
+        for j, item in enumerate(data.get("numbers") or []):
+            line = lines.get(("numbers", j))
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str) \
+                    or not isinstance(item.get("value"), (int, float)) or isinstance(item.get("value"), bool):
+                raise RuleError(path, line, "{number}", "a number example needs a 'text' and a numeric 'value'")
+            out.append(Example(item["text"], [], str(path), line, "{number}", item["value"]))
+        for j, text in enumerate(data.get("not_numbers") or []):
+            line = lines.get(("not_numbers", j))
+            if not isinstance(text, str):
+                raise RuleError(path, line, "{number}", "'not_numbers' must be a list of texts")
+            out.append(Example(text, [], str(path), line, "{number}", "none"))
+        return out
+
     # --------------------------------------------------------------- patterns
     def expand(self, pattern: str, rule: Rule | None = None, _seen: tuple = (),
                marked: bool = False, words: bool = True) -> str:
@@ -376,13 +402,13 @@ _NUMBER_GROUP = re.compile(r"\(\?P<(?:num|item|first)>")
 _OPENERS = re.compile(r"(?:\((?:\?[:=])?)*$")
 
 
-def anchor(pattern: str) -> tuple[str, bool]:
+def anchor(pattern: str, number_words=frozenset()) -> tuple[str, bool]:
     """A rule's pattern as it is tried at a number: what comes before its first
     number group (``từ``, ``gấp``, a currency sign) moves into a lookbehind
     that captures it as ``_lead``. Returns ``(pattern, True)``, or the pattern
     unchanged and False when its matches need not touch a number at their start."""
     m = _NUMBER_GROUP.search(pattern)
-    if m is None:
+    if m is None or not _starts_with_number(pattern[m.end():], number_words):
         return pattern, False
     head = pattern[:m.start()]
     openers = _OPENERS.search(head).group()
@@ -393,6 +419,19 @@ def anchor(pattern: str) -> tuple[str, bool]:
     if _zero_width(lead):
         return pattern, True
     return f"(?<=(?P<_lead>{lead})){rest}", True
+
+
+def _starts_with_number(body: str, number_words) -> bool:
+    """Whether a group's body starts, past its openers, with a block, a digit
+    class, a digit or a number word: what a number is written with."""
+    body = body[len(_OPENERS_AHEAD.match(body).group()):]
+    word = _WORD.match(body)
+    return body.startswith(("{", "\\d", "[")) or body[:1].isdigit() or \
+        (word is not None and word.group().lower() in number_words)
+
+
+_OPENERS_AHEAD = re.compile(r"(?:\((?:\?[:=]|\?P<\w+>)?)*")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _groups(pattern: str):
