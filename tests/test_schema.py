@@ -81,7 +81,10 @@ def test_cli_output_lines_are_valid(validator, tmp_path):
 
 GOOD_FIGURE = {"kind": "fraction", "text": "11/19 xã", "start": 3, "end": 11, "value": 11 / 19,
                "upper": None, "numerator": 11, "denominator": 19, "unit": None, "noun": "xã",
-               "qualifier": None, "sentence": "Có 11/19 xã.", "rule": "fraction.slash"}
+               "qualifier": None, "sentence": "Có 11/19 xã.", "rule": "fraction.slash",
+               "change": None, "compared_to": None,
+               "period": {"text": "năm 2017", "start": 20, "end": 28, "from": "2017", "to": "2017"},
+               "subject": {"text": "Số xã", "start": 0, "end": 5}}
 
 
 def _broken(**changes):
@@ -106,6 +109,12 @@ def _broken(**changes):
     ({"extra": 1}, "figures/0"),
     ({"kind": "money", "numerator": None, "denominator": None, "unit": "đồng"}, "figures/0/unit"),
     ({"kind": "quantity", "numerator": None, "denominator": None}, "figures/0/unit"),
+    ({"change": "sideways"}, "figures/0/change"),
+    ({"subject": "Số xã"}, "figures/0/subject"),               # a span, not bare text
+    ({"compared_to": {"text": "năm trước", "start": 3}}, "figures/0/compared_to"),
+    ({"period": {"text": "năm 2017", "start": 20, "end": 28, "from": "2017"}}, "figures/0/period"),
+    ({"period": {"text": "năm 2017", "start": 20, "end": 28, "from": "17/2017", "to": None}},
+     "figures/0/period"),                                        # ISO 8601 dates only
 ])
 def test_broken_figures_are_refused(validator, changes, where):
     assert not list(validator.iter_errors(_broken()))
