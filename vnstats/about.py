@@ -59,7 +59,7 @@ class AboutReader:
                      "about_subject", "about_clause_noun", "about_reduced_clause",
                      "about_clause_break", "about_ratio_before", "about_change_subject",
                      "about_label_before", "about_not_head", "about_count_head",
-                     "about_subject_link"):
+                     "about_subject_link", "about_measure_verb_before"):
             self._re[name] = regex.compile(single_line(rules.expand("{%s}" % name)),
                                            regex.IGNORECASE)
 
@@ -298,7 +298,9 @@ class AboutReader:
         if counted and not self._match("about_count_head", text, a, b):
             return None
         if " " not in text[a:b].strip() and self.rules.lookup("about_light_heads", head):
-            if not self._match("about_subject_link", text, b, f.start):
+            if not self._match("about_subject_link", text, b, f.start) and not (
+                    self._search("about_measure_verb_before", text, max(0, a - 12), a)
+                    and not text[b:f.start].strip()):
                 return None                 # chi 5 tỷ, ở mức 30 USD: no subject
         return a, b
 
