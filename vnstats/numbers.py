@@ -181,6 +181,22 @@ class NumberParser:
             raise ValueError(f"no number in {text!r}")
         return ParsedNumber(sign * (base + total + hundreds + (small or 0)), last_scale, has_digits)
 
+    def range_start(self, first_text: str, first: Decimal, second_text: str) -> Decimal:
+        """The first number of a range that leaves out the thousands the second
+        writes: 600-700.000 is 600.000 to 700.000, 20 - 21.000 is 20.000 to 21.000
+        (only when the first has as many digits as the second's leading group and
+        is smaller than it)."""
+        first_text, second_text = first_text.strip(), second_text.strip()
+        grp = self.group_mark
+        if not first_text.isdigit() or grp not in second_text:
+            return first
+        head, *groups = second_text.split(grp)
+        if not head.isdigit() or not groups or any(len(g) != 3 or not g.isdigit() for g in groups):
+            return first
+        if len(first_text) != len(head) or first >= int(head):
+            return first
+        return first * Decimal(1000) ** len(groups)
+
     def _decimal_part(self, words: list[str]) -> Decimal:
         """The digits said after the decimal mark: "năm" .5, "không năm" .05,
         "mười lăm" .15 (a sequence of digit words reads digit by digit)."""
