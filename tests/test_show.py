@@ -217,3 +217,12 @@ def test_wrap_breaks_between_words_and_counts_columns():
     assert wrap(decomposed, 21).split("\n")[0] == unicodedata.normalize("NFD", "thị xã đã tổ chức hội")
     assert wrap("北京 北京 北京 北京 北京", 20) == "北京 北京 北京 北京\n北京"
     assert wrap("a\n\nb", 30) == "a\n\nb"
+
+
+def test_user_rules_are_shown_as_extract_uses_them(tmp_path):
+    units = tmp_path / "units.yaml"
+    units.write_text("dictionaries:\n  measure_unit:\n    dặm: mi\n", encoding="utf-8")
+    article = tmp_path / "road.txt"
+    article.write_text("Xe chạy 300 dặm.\n", encoding="utf-8")
+    assert "[[300 dặm | quantity 300 mi]]" in run("--patterns", units, article).output
+    assert "[[300 dặm | count 300]]" in run(article).output          # the built-in rules alone
