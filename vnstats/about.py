@@ -59,7 +59,8 @@ class AboutReader:
                      "about_subject", "about_clause_noun", "about_reduced_clause",
                      "about_clause_break", "about_ratio_before", "about_change_subject",
                      "about_label_before", "about_not_head", "about_count_head",
-                     "about_subject_link", "about_measure_verb_before"):
+                     "about_subject_link", "about_measure_verb_before",
+                     "about_action_before"):
             self._re[name] = regex.compile(single_line(rules.expand("{%s}" % name)),
                                            regex.IGNORECASE)
 
@@ -261,18 +262,20 @@ class AboutReader:
             lo = max(c0, f.start - _WINDOW)
             counted = f.figure.kind in ("count", "fraction")
             subj = None
-            if not self._search("about_label_before", text, max(lo, f.start - 12), f.start):
+            if not self._search("about_label_before", text, max(lo, f.start - 12), f.start) \
+                    and not self._search("about_action_before", text, max(lo, f.start - 40), f.start):
                 for m in self._all("about_subject", text, lo, f.start):
-                    span = self._subject_of(text, m, f, taken, counted)
+                    span = self._subject_of(text, m, f, taken, counted, live)
                     if span:
                         subj = span               # the last one: the nearest
                 if subj is None and not counted:
                     m = self._match("about_clause_noun", text, c0, f.start)
-                    if m and _plain_noun(m.group("subject"), c0 == s.start):
+                    if m and _plain_noun(m.group("subject"), c0 == s.start) and not (
+                            " " not in m.group("subject").strip()
+                            and self.rules.lookup("about_light_heads", m.group("subject"))):
                         subj = _trim(text, *m.span("subject"))
-                if subj is None and last is not None and (
-                        not counted or self._match("about_count_head", text, *last)):
-                    subj = last
+                if subj is None:
+                    subj = self._earlier_subject(text, s, f, c0, last, taken, counted, live)
             if subj is not None:
                 f.subject = last = subj
             if subj and f.change is None and f.figure.kind == "percent":
@@ -280,19 +283,35 @@ class AboutReader:
                 if m:
                     f.change = self.rules.lookup("about_change_subjects", m.group())
 
-    def _subject_of(self, text, m, f: _Fig, taken, counted: bool):
+    def _earlier_subject(self, text, s, f, c0, last, taken, counted, live):
+        """The measure named last in the sentence's clauses before ``f``'s, or the
+        subject of the figure before it."""
+        found = None
+        for m in self._all("about_subject", text, max(s.start, c0 - _WINDOW), c0):
+            span = self._subject_of(text, m, f, taken, counted, live)
+            if span:
+                found = span
+        if last is not None and (found is None or found[0] < last[0]):
+            found = last
+        if found and counted and not self._match("about_count_head", text, *found):
+            return None
+        return found
+
+    def _subject_of(self, text, m, f: _Fig, taken, counted: bool, figs):
         """The span of a measure match, or None when it names no measure of ``f``."""
         a, b = _trim(text, *m.span("subject"))
         if any(x <= a < y for x, y in taken):
             return None
-        if self._search("about_not_head", text, max(0, a - 12), a + 1) and \
-                any(x.start() <= a < x.end() for x in self._all("about_not_head", text, max(0, a - 12), b)):
+        if any(x.start() <= a < x.end() for x in self._all("about_not_head", text, max(0, a - 12), b)):
             return None                     # đấu giá, chi bộ, Tổng cục: no measure
+        if any(0 <= a - g.end <= 1 for g in figs):
+            return None                     # the noun of an amount: 250 tỉ USD hàng hoá
         head = text[a:b].split()[0]
         if head[0].isupper() and a > 0:
-            prev_word = text[max(0, a - 30):a].split()[-1:] or [""]
+            before = text[max(0, a - 30):a]
+            prev_word = before.split()[-1] if before.strip() and before[-1] == " " else ""
             nxt = text[a + len(head):b].split()[:1] or [""]
-            if (prev_word[0][:1].isupper() and not prev_word[0].isupper()) or \
+            if (prev_word[:1].isupper() and not prev_word.isupper() and prev_word[-1].isalpha()) or \
                     (nxt[0][:1].isupper() and not nxt[0].isupper()):
                 return None                 # a name: Cục Thuế, Trần Ngọc Vinh
         if counted and not self._match("about_count_head", text, a, b):
