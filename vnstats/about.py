@@ -268,7 +268,7 @@ class AboutReader:
                     span = self._subject_of(text, m, f, taken, counted, live)
                     if span:
                         subj = span               # the last one: the nearest
-                if subj is None and not counted:
+                if subj is None and f.figure.kind in ("money", "percent"):
                     m = self._match("about_clause_noun", text, c0, f.start)
                     if m and _plain_noun(m.group("subject"), c0 == s.start) and not (
                             " " not in m.group("subject").strip()
@@ -307,13 +307,14 @@ class AboutReader:
         if any(0 <= a - g.end <= 1 for g in figs):
             return None                     # the noun of an amount: 250 tỉ USD hàng hoá
         head = text[a:b].split()[0]
+        nxt = text[a + len(head):b].split()[:1] or [""]
+        if _titled(nxt[0]):
+            return None                     # a name: Trần Ngọc Vinh, Tổng Thanh tra
         if head[0].isupper() and a > 0:
             before = text[max(0, a - 30):a]
             prev_word = before.split()[-1] if before.strip() and before[-1] == " " else ""
-            nxt = text[a + len(head):b].split()[:1] or [""]
-            if (prev_word[:1].isupper() and not prev_word.isupper() and prev_word[-1].isalpha()) or \
-                    (nxt[0][:1].isupper() and not nxt[0].isupper()):
-                return None                 # a name: Cục Thuế, Trần Ngọc Vinh
+            if _titled(prev_word) and prev_word[-1].isalpha():
+                return None                 # a name: Cục Thuế
         if counted and not self._match("about_count_head", text, a, b):
             return None
         if " " not in text[a:b].strip() and self.rules.lookup("about_light_heads", head):
@@ -377,6 +378,11 @@ def _short_label(before: str) -> bool:
     return 0 < len(words) <= 4
 
 
+def _titled(word: str) -> bool:
+    """A capitalised word that is no acronym: part of a name."""
+    return word[:1].isupper() and not word.isupper()
+
+
 def _plain_noun(noun: str, at_sentence_start: bool) -> bool:
     """A clause's first words that may name a measure: not a name (a place, a firm)."""
     words = noun.split()
@@ -433,7 +439,7 @@ def _dates(m, rules: RuleSet) -> tuple[str | None, str | None]:
             a = b = _ISO_MONTH.format(y, 1)
         else:
             a = b = str(y)
-    if g.get("since"):
+    if g.get("since") and not g.get("year2"):
         b = None
     if g.get("until"):
         a = None
