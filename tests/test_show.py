@@ -151,10 +151,11 @@ def tmux():
     if shutil.which("tmux") is None:
         missing("tmux", "apt-get install tmux")
     socket = f"vnstats-test-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ, TERM=os.environ.get("TERM") or "xterm-256color")   # CI may have none
 
     def tmux(*args, check=True):
         return subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", *args], check=check,
-                              capture_output=True, text=True).stdout
+                              capture_output=True, text=True, env=env).stdout
     yield tmux
     tmux("kill-server", check=False)
 
