@@ -256,6 +256,8 @@ class AboutReader:
         """The nearest measure named before each figure in its clause; else the
         product or measure a clause opens with; else the sentence's subject so far."""
         taken = [(p[0], p[1]) for p in periods] + list(bases) + [(f.start, f.end) for f in live]
+        # measures named in the sentence, found once (figures cut them where they stand)
+        named = [m.span("subject") for m in self._all("about_subject", text, s.start, s.end)]
         last = None                       # the subject of the sentence so far
         for f in live:
             c0 = clauses[f.clause]
@@ -264,7 +266,7 @@ class AboutReader:
             subj = None
             if not self._search("about_label_before", text, max(lo, f.start - 12), f.start) \
                     and not self._search("about_action_before", text, max(lo, f.start - 40), f.start):
-                for m in self._all("about_subject", text, lo, f.start):
+                for m in _within(named, lo, f.start):
                     span = self._subject_of(text, m, f, taken, counted, live)
                     if span:
                         subj = span               # the last one: the nearest
@@ -275,7 +277,7 @@ class AboutReader:
                             and self.rules.lookup("about_light_heads", m.group("subject"))):
                         subj = _trim(text, *m.span("subject"))
                 if subj is None:
-                    subj = self._earlier_subject(text, s, f, c0, last, taken, counted, live)
+                    subj = self._earlier_subject(text, s, f, c0, last, taken, counted, live, named)
             if subj is not None:
                 f.subject = last = subj
             if subj and f.change is None and f.figure.kind == "percent":
@@ -283,11 +285,11 @@ class AboutReader:
                 if m:
                     f.change = self.rules.lookup("about_change_subjects", m.group())
 
-    def _earlier_subject(self, text, s, f, c0, last, taken, counted, live):
+    def _earlier_subject(self, text, s, f, c0, last, taken, counted, live, named):
         """The measure named last in the sentence's clauses before ``f``'s, or the
         subject of the figure before it."""
         found = None
-        for m in self._all("about_subject", text, max(s.start, c0 - _WINDOW), c0):
+        for m in _within(named, max(s.start, c0 - _WINDOW), c0):
             span = self._subject_of(text, m, f, taken, counted, live)
             if span:
                 found = span
@@ -298,8 +300,8 @@ class AboutReader:
         return found
 
     def _subject_of(self, text, m, f: _Fig, taken, counted: bool, figs):
-        """The span of a measure match, or None when it names no measure of ``f``."""
-        a, b = _trim(text, *m.span("subject"))
+        """The span ``m`` of a measure named, or None when it names no measure of ``f``."""
+        a, b = _trim(text, *m)
         if any(x <= a < y for x, y in taken):
             return None
         if any(x.start() <= a < x.end() for x in self._all("about_not_head", text, max(0, a - 12), b)):
@@ -346,6 +348,11 @@ class AboutReader:
 
 
 # ------------------------------------------------------------------ helpers
+def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans that start in ``[lo, hi)``, cut at ``hi``."""
+    return [(a, min(b, hi)) for a, b in spans if lo <= a < hi]
+
+
 def _index_at(starts: list[int], pos: int) -> int:
     i = 0
     for j, st in enumerate(starts):
