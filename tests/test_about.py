@@ -101,6 +101,17 @@ def test_a_base_that_leads_the_sentence(about):
     assert figs["12%"]["period"] is None          # a year that is the base is no period
 
 
+def test_a_base_that_is_itself_a_figure(about):
+    figs = about("Tính đến thời điểm hiện tại, tỷ lệ cử tri đi bầu cao hơn 4,4%, so với 59,3% cử tri "
+                 "đi bầu cùng thời điểm của cuộc bầu cử trước.")
+    rise = figs["4,4%"]
+    inner = next(f for f in figs.values() if f["value"] == 59.3)
+    assert rise["change"] == "up" and _text(rise["compared_to"]).startswith("59,3% cử tri")
+    assert _text(rise["period"]) == "Tính đến thời điểm hiện tại"
+    assert _text(inner["period"]) == "cùng thời điểm" and inner["subject"] is None
+    assert inner["compared_to"] is None
+
+
 def test_the_equivalent_in_brackets_shares_change_and_base(about):
     figs = about("Thu ước đạt 752.370 tỷ đồng, giảm 63.630 tỷ đồng (tương đương 7,8%) so với dự toán.")
     for key in ("63.630 tỷ đồng", "7,8%"):

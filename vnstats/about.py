@@ -110,11 +110,11 @@ class AboutReader:
             self._change(text, s, f, prev, clauses)
             prev = f
         bases = self._bases(text, s, live, clauses)
-        periods = self._periods(text, s, figs, bases)
+        periods, inner = self._periods(text, s, figs, bases)
         for f in live:
             if f.restates and f.base and not f.restates.base:
                 f.restates.base = f.base
-        self._assign_periods(text, live, periods, clauses, bases)
+        self._assign_periods(text, live, periods, clauses, bases, inner)
         self._subjects(text, s, live, clauses, periods, bases)
         for f in figs:
             if f.duration or _inside_any(f, periods):
@@ -203,9 +203,10 @@ class AboutReader:
         return found
 
     # ---------------------------------------------------------------- periods
-    def _periods(self, text, s, figs, bases) -> list[tuple]:
-        """Time expressions of the sentence, as (start, end, from, to)."""
-        out = []
+    def _periods(self, text, s, figs, bases) -> tuple[list[tuple], list[tuple]]:
+        """Time expressions of the sentence, as (start, end, from, to): those outside
+        comparison bases, and those inside them (for the figures of a base)."""
+        out, inner = [], []
         solid = [f for f in figs if not f.duration]
         for m in self._all("about_period", text, s.start, s.end):
             a, b = m.span("period")
@@ -217,6 +218,7 @@ class AboutReader:
             if any(a <= f.start < b or f.start <= a < f.start + 3 for f in solid):
                 continue                    # a figure's number, not its noun
             if any(x < b and a < y for x, y in bases):
+                inner.append((a, b, *_dates(m, self.rules)))
                 continue
             out.append((a, b, *_dates(m, self.rules)))
         for m in self._all("about_report_length", text, s.start, s.end):
@@ -224,11 +226,16 @@ class AboutReader:
             if not any(p[0] < b and a < p[1] for p in out):
                 out.append((a, b, None, None))
         out.sort()
-        return out
+        return out, inner
 
-    def _assign_periods(self, text, live, periods, clauses, bases) -> None:
+    def _assign_periods(self, text, live, periods, clauses, bases, inner) -> None:
         for f in live:
             if f.period:
+                continue
+            base = next((b for b in bases if b[0] <= f.start < b[1]), None)
+            if base is not None:                # a figure inside a base: the base's own time
+                own = [p for p in inner if base[0] <= p[0] < base[1]]
+                f.period = min(own, key=lambda p: abs(p[0] - f.start)) if own else None
                 continue
             c0 = clauses[f.clause]
             c1 = clauses[f.clause + 1] if f.clause + 1 < len(clauses) else None
@@ -264,6 +271,12 @@ class AboutReader:
             lo = max(c0, f.start - _WINDOW)
             counted = f.figure.kind in ("count", "fraction")
             subj = None
+            base = next((b for b in bases if b[0] <= f.start < b[1]), None)
+            if base is not None:              # a figure of a base: only what the base names
+                found = [self._subject_of(text, m, f, taken, counted, live)
+                         for m in _within(named, base[0], f.start)]
+                f.subject = next((x for x in reversed(found) if x), None)
+                continue
             if not self._search("about_label_before", text, max(lo, f.start - 12), f.start) \
                     and not self._search("about_action_before", text, max(lo, f.start - 40), f.start):
                 for m in _within(named, lo, f.start):
