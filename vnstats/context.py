@@ -108,8 +108,10 @@ class ContextBuilder:
             word = stretch[s:e]
             if not any(ch.isalpha() for ch in word) or self.rules.lookup("noun_stops", word, False):
                 break
-            if words and word[0].isupper() and not word.isupper():
+            if words and word[0].isupper() and not word.isupper() \
+                    and not self.rules.lookup("capitalized_nouns", word, False):
                 break                     # a name after the noun: tỉnh | Bình Định, môn | Toán
+                                          # (not a title written capitalised: Phó | Chủ tịch)
             words.append((s, e))
             if len(words) >= self.max_words:
                 break

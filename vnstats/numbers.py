@@ -90,7 +90,7 @@ class NumberParser:
         prev = None
         decimals: list[str] | None = None    # digits said after "phẩy"/"chấm"
         base = Decimal(0)       # the parts before a unit word inside (5 đô la | 40 xu)
-        for tok in tokens:
+        for i, tok in enumerate(tokens):
             if tok in "-−":
                 sign = -1
                 continue
@@ -118,7 +118,8 @@ class NumberParser:
                 prev = "word"
                 continue
             role, val = self._words.get(word, (None, None))
-            if prev in ("scale_words", "hundred_words") and word in self._after_scale:
+            if prev in ("scale_words", "hundred_words") and word in self._after_scale \
+                    and not self._number_word_next(tokens, i):
                 total_unit = last_scale if prev == "scale_words" else last_unit
                 if prev == "scale_words":
                     total += self._after_scale[word] * total_unit / 10
@@ -196,6 +197,11 @@ class NumberParser:
         if len(first_text) != len(head) or first >= int(head):
             return first
         return first * Decimal(1000) ** len(groups)
+
+    def _number_word_next(self, tokens: list[str], i: int) -> bool:
+        """Whether a number word follows token ``i`` (hai nghìn ba | trăm: "ba"
+        starts the hundreds, it is no tenth of the thousand)."""
+        return i + 1 < len(tokens) and tokens[i + 1].lower() in self._words
 
     def _decimal_part(self, words: list[str]) -> Decimal:
         """The digits said after the decimal mark: "năm" .5, "không năm" .05,
