@@ -54,8 +54,8 @@ class NumberParser:
             dec = None
         elif grp in s:
             head, _, tail = s.partition(grp)
-            if len(tail) != 3 or head.lstrip("0") == "":
-                dec, grp = grp, None            # 12.8, 0.600: an English decimal point
+            if len(tail) != 3 or head.lstrip("0") == "" or len(head) > 3:
+                dec, grp = grp, None            # 12.8, 0.600, 3000001.009: an English decimal point
         if grp:
             s = s.replace(grp, "")
         if dec:
