@@ -51,7 +51,7 @@ class AboutReader:
         self.rules = rules
         self.durations = {str(u) for u in rules.dictionaries.get("about_duration_units", {})}
         self._problems: list = []
-        self._re = {}
+        self._re: dict = {}
         for name in ("about_period", "about_not_period_before", "about_bare_now",
                      "about_report_length", "about_compare", "about_base_after",
                      "about_plan_base", "about_change_before", "about_change_multiplier",
@@ -61,8 +61,16 @@ class AboutReader:
                      "about_label_before", "about_not_head", "about_count_head",
                      "about_subject_link", "about_measure_verb_before",
                      "about_action_before"):
-            self._re[name] = regex.compile(single_line(rules.expand("{%s}" % name)),
-                                           regex.IGNORECASE)
+            self._pattern(name)
+
+    def _pattern(self, name: str):
+        """The compiled block ``name`` (compiled on first use by a reader that
+        came from an older rule cache without it)."""
+        pattern = self._re.get(name)
+        if pattern is None:
+            pattern = self._re[name] = regex.compile(
+                single_line(self.rules.expand("{%s}" % name)), regex.IGNORECASE)
+        return pattern
 
     # ------------------------------------------------------------------ driver
     def attach(self, original: str, text: str, omap: OffsetMap, figures: list[Figure],
@@ -349,14 +357,14 @@ class AboutReader:
             return None
 
     def _search(self, name, text, lo, hi):
-        return self._timed(self._re[name].search, name, text, lo, hi)
+        return self._timed(self._pattern(name).search, name, text, lo, hi)
 
     def _match(self, name, text, lo, hi, full=False):
-        pattern = self._re[name]
+        pattern = self._pattern(name)
         return self._timed(pattern.fullmatch if full else pattern.match, name, text, lo, hi)
 
     def _all(self, name, text, lo, hi):
-        found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)), name, text, lo, hi)
+        found = self._timed(lambda *a, **k: list(self._pattern(name).finditer(*a, **k)), name, text, lo, hi)
         return found or []
 
 
