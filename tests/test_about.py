@@ -258,3 +258,21 @@ def test_precision_and_recall_on_the_gold(gold_score, key, floor):
     tally = gold_score[key]
     assert tally.precision >= floor, (key, tally.precision, tally.errors[:5])
     assert tally.recall >= floor, (key, tally.recall, tally.errors[:5])
+
+
+def test_the_figures_themselves_do_not_change(extractor, dev_articles, monkeypatch):
+    """The stage only adds the four keys: every other field of every figure is
+    what it is with the stage switched off."""
+    from vnstats.about import AboutReader
+    keys = ("change", "compared_to", "period", "subject")
+
+    def figures():
+        out = []
+        for path in dev_articles[:24]:
+            doc = vnstats.extract_file(path, extractor=extractor)
+            out.append([{k: v for k, v in f.to_dict().items() if k not in keys} for f in doc.figures])
+        return out
+
+    with_stage = figures()
+    monkeypatch.setattr(AboutReader, "attach", lambda self, *args, **kwargs: None)
+    assert figures() == with_stage and sum(map(len, with_stage)) > 500
