@@ -27,8 +27,10 @@ CONTEXTS = [r"\d+\s*(?P<w>{d})(?![^\W\d_])", r"(?P<w>{d})\s*/", r"(?<![^\W\d_])(
             r"(?P<w>{d})(?:\s+(?P<x>{d}))?"]
 
 # The long form of {number} that its comment in numbers.yaml gives.
-LONG_NUMBER = (r"(?:{sign})?(?:{scaled_part}(?:\s+{scaled_part})*(?:\s+(?:linh\s+|lẻ\s+)?"
-               r"(?:{word_hundreds}|{word_tens}))?|{digit_number}|{word_small})")
+LONG_NUMBER = (r"(?:{sign})?(?:{scaled_part}"
+               r"(?:(?<=tr|k)\d(?![\d.,])|\s+(?:{digit_after_scale})(?![^\W\d_]))?"
+               r"(?:\s+{scaled_part})*(?:\s+(?:linh\s+|lẻ\s+)?(?:{word_hundreds}|{word_tens})"
+               r"|\s+(?:linh|lẻ)\s+{word_digit}(?![^\W\d_]))?|{digit_decimal}|{word_small})")
 AFTER_NUMBER = [r"", r"\s*%", r"\s*[-–]\s*\d+", r"\s*,\s*(?P<n2>{number})\s*%", r"\s+(?:người|hộ)",
                 r"\s+lần", r"(?:\s*triệu)?\s*đồng"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -69,6 +70,22 @@ def test_error_documents_are_valid(validator, extractor, tmp_path):
         assert not list(validator.iter_errors(doc)), doc
 
 
+def test_repaired_and_huge_documents_are_valid(validator, extractor, tmp_path):
+    """A document read with a repair (its warnings) and one whose value has more
+    digits than Python writes by default are valid lines, the value a number."""
+    repaired = tmp_path / "repaired.txt"
+    repaired.write_bytes("Có 171 đảng viên, đạt 100% kế hoạch của năm. ".encode("utf-8") * 4 + b"\xff\n")
+    huge = tmp_path / "huge.txt"
+    huge.write_text("Có " + "9" * 4301 + " người.", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", "-j", "1", str(repaired), str(huge)])
+    assert result.exit_code == 0, result.output
+    docs = [json.loads(line, parse_int=Decimal) for line in result.stdout.splitlines()]
+    assert [w["type"] for w in docs[0]["warnings"]] == ["decode"] and docs[0]["figures"]
+    assert Decimal(10) ** 4300 < docs[1]["figures"][0]["value"] <= Decimal(10) ** 4301
+    for doc in docs:
+        assert not list(validator.iter_errors(json.loads(json.dumps(doc, default=float)))), doc
+
+
 def test_cli_output_lines_are_valid(validator, tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Có 171 đảng viên, đạt 100% kế hoạch.", encoding="utf-8")
@@ -81,7 +98,10 @@ def test_cli_output_lines_are_valid(validator, tmp_path):
 
 GOOD_FIGURE = {"kind": "fraction", "text": "11/19 xã", "start": 3, "end": 11, "value": 11 / 19,
                "upper": None, "numerator": 11, "denominator": 19, "unit": None, "noun": "xã",
-               "qualifier": None, "sentence": "Có 11/19 xã.", "rule": "fraction.slash"}
+               "qualifier": None, "sentence": "Có 11/19 xã.", "rule": "fraction.slash",
+               "change": None, "compared_to": None,
+               "period": {"text": "năm 2017", "start": 20, "end": 28, "from": "2017", "to": "2017"},
+               "subject": {"text": "Số xã", "start": 0, "end": 5}}
 
 
 def _broken(**changes):
@@ -106,6 +126,12 @@ def _broken(**changes):
     ({"extra": 1}, "figures/0"),
     ({"kind": "money", "numerator": None, "denominator": None, "unit": "đồng"}, "figures/0/unit"),
     ({"kind": "quantity", "numerator": None, "denominator": None}, "figures/0/unit"),
+    ({"change": "sideways"}, "figures/0/change"),
+    ({"subject": "Số xã"}, "figures/0/subject"),               # a span, not bare text
+    ({"compared_to": {"text": "năm trước", "start": 3}}, "figures/0/compared_to"),
+    ({"period": {"text": "năm 2017", "start": 20, "end": 28, "from": "2017"}}, "figures/0/period"),
+    ({"period": {"text": "năm 2017", "start": 20, "end": 28, "from": "17/2017", "to": None}},
+     "figures/0/period"),                                        # ISO 8601 dates only
 ])
 def test_broken_figures_are_refused(validator, changes, where):
     assert not list(validator.iter_errors(_broken()))
@@ -119,6 +145,8 @@ def test_broken_figures_are_refused(validator, changes, where):
     {"schema": 1, "source": "x", "figures": []},
     {"schema": 1, "source": "x", "encoding": None, "figures": [], "error": {"type": "decode"}},
     {"schema": 1, "source": "x", "encoding": None, "figures": [], "error": "decode"},
+    {"schema": 1, "source": "x", "encoding": "utf-8", "figures": [], "warnings": []},
+    {"schema": 1, "source": "x", "encoding": "utf-8", "figures": [], "warnings": [{"type": "decode"}]},
 ])
 def test_broken_documents_are_refused(doc):
     assert validation_errors(doc)

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 import uuid
 
 import pytest
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 import vnstats
 from tests.conftest import ROOT
-from vnstats.show import COLOURS, label
+from vnstats.show import COLOURS, label, wrap
 from vnstats.show_cli import show
 
 SAMPLE = ROOT / "samples" / "quang-yen-2017.txt"
@@ -150,10 +151,11 @@ def tmux():
     if shutil.which("tmux") is None:
         missing("tmux", "apt-get install tmux")
     socket = f"vnstats-test-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ, TERM=os.environ.get("TERM") or "xterm-256color")   # CI may have none
 
     def tmux(*args, check=True):
         return subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", *args], check=check,
-                              capture_output=True, text=True).stdout
+                              capture_output=True, text=True, env=env).stdout
     yield tmux
     tmux("kill-server", check=False)
 
@@ -183,11 +185,18 @@ def test_the_terminal_shows_coloured_marks_with_values(tmux, sample):
     styled = re.findall(r"((?:\x1b\[[0-9;]*m)+)([^\x1b]+)", screen)
     colour_of = {}
     for codes, chunk in styled:
-        colour_of.setdefault(chunk, set()).update(re.findall(r"\d+", codes))
+        colour_of.setdefault(chunk.replace("\n", " "), set()).update(re.findall(r"\d+", codes))
     assert "36" in colour_of["148 buổi đối thoại"] and "4" in colour_of["148 buổi đối thoại"]
     assert "35" in colour_of["100% kế hoạch"] and "33" in colour_of["11/19 xã"]
-    # and what is between the marks is the article's own text
+    # and what is between the marks is the article's own text, in lines broken
+    # between words (none longer than the terminal, so none cut by it)
     assert "Trong năm, thị xã đã tổ chức 148 buổi đối thoại" in seen.replace("\n", " ")
+    plain = tmux("capture-pane", "-p", "-S", "-", "-t", "show").split("\n")
+    assert max(len(line) for line in plain) <= 160
+    article_lines = plain[plain.index(next(p for p in plain if p.startswith("Năm 2017"))):]
+    assert all(not line or line.split(" ")[-1] for line in article_lines[:3])
+    words = set(text.split())
+    assert all(w in words or "⟨" in w or "⟩" in w for line in article_lines[:3] for w in line.split())
 
 
 def test_a_repaired_file_is_shown_with_its_warning(tmp_path):
@@ -198,3 +207,23 @@ def test_a_repaired_file_is_shown_with_its_warning(tmp_path):
     assert result.exit_code == 0
     assert result.stderr.startswith(f"vnstats: {article}: warning: 1 invalid utf-8 sequence replaced")
     assert result.stdout.count("[[171 đảng viên | count 171]]") == 20
+
+
+def test_wrap_breaks_between_words_and_counts_columns():
+    line = "Trong năm, thị xã đã tổ chức \x1b[1;36;4m148 buổi đối thoại\x1b[0m với doanh nghiệp"
+    wrapped = wrap(line, 24).split("\n")
+    assert [SGR.sub("", w) for w in wrapped] == ["Trong năm, thị xã đã tổ", "chức 148 buổi đối thoại",
+                                                 "với doanh nghiệp"]
+    decomposed = unicodedata.normalize("NFD", "thị xã đã tổ chức hội nghị")
+    assert wrap(decomposed, 21).split("\n")[0] == unicodedata.normalize("NFD", "thị xã đã tổ chức hội")
+    assert wrap("北京 北京 北京 北京 北京", 20) == "北京 北京 北京 北京\n北京"
+    assert wrap("a\n\nb", 30) == "a\n\nb"
+
+
+def test_user_rules_are_shown_as_extract_uses_them(tmp_path):
+    units = tmp_path / "units.yaml"
+    units.write_text("dictionaries:\n  measure_unit:\n    dặm: mi\n", encoding="utf-8")
+    article = tmp_path / "road.txt"
+    article.write_text("Xe chạy 300 dặm.\n", encoding="utf-8")
+    assert "[[300 dặm | quantity 300 mi]]" in run("--patterns", units, article).output
+    assert "[[300 dặm | count 300]]" in run(article).output          # the built-in rules alone

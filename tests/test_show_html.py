@@ -216,7 +216,7 @@ def _browser() -> str:
 def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     profile = tmp_path / "profile"
     return subprocess.run(
-        [_browser(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        [_browser(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
          "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1",
          f"--user-data-dir={profile}", *args],
         capture_output=True, text=True, timeout=180, check=True)

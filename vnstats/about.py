@@ -51,7 +51,7 @@ class AboutReader:
         self.rules = rules
         self.durations = {str(u) for u in rules.dictionaries.get("about_duration_units", {})}
         self._problems: list = []
-        self._re = {}
+        self._re: dict = {}
         for name in ("about_period", "about_not_period_before", "about_bare_now",
                      "about_report_length", "about_compare", "about_base_after",
                      "about_plan_base", "about_change_before", "about_change_multiplier",
@@ -59,9 +59,18 @@ class AboutReader:
                      "about_subject", "about_clause_noun", "about_reduced_clause",
                      "about_clause_break", "about_ratio_before", "about_change_subject",
                      "about_label_before", "about_not_head", "about_count_head",
-                     "about_subject_link"):
-            self._re[name] = regex.compile(single_line(rules.expand("{%s}" % name)),
-                                           regex.IGNORECASE)
+                     "about_subject_link", "about_measure_verb_before",
+                     "about_action_before"):
+            self._pattern(name)
+
+    def _pattern(self, name: str):
+        """The compiled block ``name`` (compiled on first use by a reader that
+        came from an older rule cache without it)."""
+        pattern = self._re.get(name)
+        if pattern is None:
+            pattern = self._re[name] = regex.compile(
+                single_line(self.rules.expand("{%s}" % name)), regex.IGNORECASE)
+        return pattern
 
     # ------------------------------------------------------------------ driver
     def attach(self, original: str, text: str, omap: OffsetMap, figures: list[Figure],
@@ -109,11 +118,11 @@ class AboutReader:
             self._change(text, s, f, prev, clauses)
             prev = f
         bases = self._bases(text, s, live, clauses)
-        periods = self._periods(text, s, figs, bases)
+        periods, inner = self._periods(text, s, figs, bases)
         for f in live:
             if f.restates and f.base and not f.restates.base:
                 f.restates.base = f.base
-        self._assign_periods(text, live, periods, clauses, bases)
+        self._assign_periods(text, live, periods, clauses, bases, inner)
         self._subjects(text, s, live, clauses, periods, bases)
         for f in figs:
             if f.duration or _inside_any(f, periods):
@@ -202,9 +211,10 @@ class AboutReader:
         return found
 
     # ---------------------------------------------------------------- periods
-    def _periods(self, text, s, figs, bases) -> list[tuple]:
-        """Time expressions of the sentence, as (start, end, from, to)."""
-        out = []
+    def _periods(self, text, s, figs, bases) -> tuple[list[tuple], list[tuple]]:
+        """Time expressions of the sentence, as (start, end, from, to): those outside
+        comparison bases, and those inside them (for the figures of a base)."""
+        out, inner = [], []
         solid = [f for f in figs if not f.duration]
         for m in self._all("about_period", text, s.start, s.end):
             a, b = m.span("period")
@@ -216,6 +226,7 @@ class AboutReader:
             if any(a <= f.start < b or f.start <= a < f.start + 3 for f in solid):
                 continue                    # a figure's number, not its noun
             if any(x < b and a < y for x, y in bases):
+                inner.append((a, b, *_dates(m, self.rules)))
                 continue
             out.append((a, b, *_dates(m, self.rules)))
         for m in self._all("about_report_length", text, s.start, s.end):
@@ -223,11 +234,16 @@ class AboutReader:
             if not any(p[0] < b and a < p[1] for p in out):
                 out.append((a, b, None, None))
         out.sort()
-        return out
+        return out, inner
 
-    def _assign_periods(self, text, live, periods, clauses, bases) -> None:
+    def _assign_periods(self, text, live, periods, clauses, bases, inner) -> None:
         for f in live:
             if f.period:
+                continue
+            base = next((b for b in bases if b[0] <= f.start < b[1]), None)
+            if base is not None:                # a figure inside a base: the base's own time
+                own = [p for p in inner if base[0] <= p[0] < base[1]]
+                f.period = min(own, key=lambda p: abs(p[0] - f.start)) if own else None
                 continue
             c0 = clauses[f.clause]
             c1 = clauses[f.clause + 1] if f.clause + 1 < len(clauses) else None
@@ -255,24 +271,34 @@ class AboutReader:
         """The nearest measure named before each figure in its clause; else the
         product or measure a clause opens with; else the sentence's subject so far."""
         taken = [(p[0], p[1]) for p in periods] + list(bases) + [(f.start, f.end) for f in live]
+        # measures named in the sentence, found once (figures cut them where they stand)
+        named = [m.span("subject") for m in self._all("about_subject", text, s.start, s.end)]
         last = None                       # the subject of the sentence so far
         for f in live:
             c0 = clauses[f.clause]
             lo = max(c0, f.start - _WINDOW)
             counted = f.figure.kind in ("count", "fraction")
             subj = None
-            if not self._search("about_label_before", text, max(lo, f.start - 12), f.start):
-                for m in self._all("about_subject", text, lo, f.start):
-                    span = self._subject_of(text, m, f, taken, counted)
+            base = next((b for b in bases if b[0] <= f.start < b[1]), None)
+            if base is not None:              # a figure of a base: only what the base names
+                found = [self._subject_of(text, m, f, taken, counted, live)
+                         for m in _within(named, base[0], f.start)]
+                f.subject = next((x for x in reversed(found) if x), None)
+                continue
+            if not self._search("about_label_before", text, max(lo, f.start - 12), f.start) \
+                    and not self._search("about_action_before", text, max(lo, f.start - 40), f.start):
+                for m in _within(named, lo, f.start):
+                    span = self._subject_of(text, m, f, taken, counted, live)
                     if span:
                         subj = span               # the last one: the nearest
-                if subj is None and not counted:
+                if subj is None and f.figure.kind in ("money", "percent"):
                     m = self._match("about_clause_noun", text, c0, f.start)
-                    if m and _plain_noun(m.group("subject"), c0 == s.start):
+                    if m and _plain_noun(m.group("subject"), c0 == s.start) and not (
+                            " " not in m.group("subject").strip()
+                            and self.rules.lookup("about_light_heads", m.group("subject"))):
                         subj = _trim(text, *m.span("subject"))
-                if subj is None and last is not None and (
-                        not counted or self._match("about_count_head", text, *last)):
-                    subj = last
+                if subj is None:
+                    subj = self._earlier_subject(text, s, f, c0, last, taken, counted, live, named)
             if subj is not None:
                 f.subject = last = subj
             if subj and f.change is None and f.figure.kind == "percent":
@@ -280,25 +306,44 @@ class AboutReader:
                 if m:
                     f.change = self.rules.lookup("about_change_subjects", m.group())
 
-    def _subject_of(self, text, m, f: _Fig, taken, counted: bool):
-        """The span of a measure match, or None when it names no measure of ``f``."""
-        a, b = _trim(text, *m.span("subject"))
+    def _earlier_subject(self, text, s, f, c0, last, taken, counted, live, named):
+        """The measure named last in the sentence's clauses before ``f``'s, or the
+        subject of the figure before it."""
+        found = None
+        for m in _within(named, max(s.start, c0 - _WINDOW), c0):
+            span = self._subject_of(text, m, f, taken, counted, live)
+            if span:
+                found = span
+        if last is not None and (found is None or found[0] < last[0]):
+            found = last
+        if found and counted and not self._match("about_count_head", text, *found):
+            return None
+        return found
+
+    def _subject_of(self, text, m, f: _Fig, taken, counted: bool, figs):
+        """The span ``m`` of a measure named, or None when it names no measure of ``f``."""
+        a, b = _trim(text, *m)
         if any(x <= a < y for x, y in taken):
             return None
-        if self._search("about_not_head", text, max(0, a - 12), a + 1) and \
-                any(x.start() <= a < x.end() for x in self._all("about_not_head", text, max(0, a - 12), b)):
+        if any(x.start() <= a < x.end() for x in self._all("about_not_head", text, max(0, a - 12), b)):
             return None                     # đấu giá, chi bộ, Tổng cục: no measure
+        if any(0 <= a - g.end <= 1 for g in figs):
+            return None                     # the noun of an amount: 250 tỉ USD hàng hoá
         head = text[a:b].split()[0]
+        nxt = text[a + len(head):b].split()[:1] or [""]
+        if _titled(nxt[0]):
+            return None                     # a name: Trần Ngọc Vinh, Tổng Thanh tra
         if head[0].isupper() and a > 0:
-            prev_word = text[max(0, a - 30):a].split()[-1:] or [""]
-            nxt = text[a + len(head):b].split()[:1] or [""]
-            if (prev_word[0][:1].isupper() and not prev_word[0].isupper()) or \
-                    (nxt[0][:1].isupper() and not nxt[0].isupper()):
-                return None                 # a name: Cục Thuế, Trần Ngọc Vinh
+            before = text[max(0, a - 30):a]
+            prev_word = before.split()[-1] if before.strip() and before[-1] == " " else ""
+            if _titled(prev_word) and prev_word[-1].isalpha():
+                return None                 # a name: Cục Thuế
         if counted and not self._match("about_count_head", text, a, b):
             return None
         if " " not in text[a:b].strip() and self.rules.lookup("about_light_heads", head):
-            if not self._match("about_subject_link", text, b, f.start):
+            if not self._match("about_subject_link", text, b, f.start) and not (
+                    self._search("about_measure_verb_before", text, max(0, a - 12), a)
+                    and not text[b:f.start].strip()):
                 return None                 # chi 5 tỷ, ở mức 30 USD: no subject
         return a, b
 
@@ -312,18 +357,23 @@ class AboutReader:
             return None
 
     def _search(self, name, text, lo, hi):
-        return self._timed(self._re[name].search, name, text, lo, hi)
+        return self._timed(self._pattern(name).search, name, text, lo, hi)
 
     def _match(self, name, text, lo, hi, full=False):
-        pattern = self._re[name]
+        pattern = self._pattern(name)
         return self._timed(pattern.fullmatch if full else pattern.match, name, text, lo, hi)
 
     def _all(self, name, text, lo, hi):
-        found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)), name, text, lo, hi)
+        found = self._timed(lambda *a, **k: list(self._pattern(name).finditer(*a, **k)), name, text, lo, hi)
         return found or []
 
 
 # ------------------------------------------------------------------ helpers
+def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans that start in ``[lo, hi)``, cut at ``hi``."""
+    return [(a, min(b, hi)) for a, b in spans if lo <= a < hi]
+
+
 def _index_at(starts: list[int], pos: int) -> int:
     i = 0
     for j, st in enumerate(starts):
@@ -354,6 +404,11 @@ def _short_label(before: str) -> bool:
     """A clause that is a label and its amount (``Khánh Hòa 2.900 tấn``)."""
     words = before.split()
     return 0 < len(words) <= 4
+
+
+def _titled(word: str) -> bool:
+    """A capitalised word that is no acronym: part of a name."""
+    return word[:1].isupper() and not word.isupper()
 
 
 def _plain_noun(noun: str, at_sentence_start: bool) -> bool:
@@ -412,7 +467,7 @@ def _dates(m, rules: RuleSet) -> tuple[str | None, str | None]:
             a = b = _ISO_MONTH.format(y, 1)
         else:
             a = b = str(y)
-    if g.get("since"):
+    if g.get("since") and not g.get("year2"):
         b = None
     if g.get("until"):
         a = None

@@ -65,7 +65,21 @@ def process(item: Input, extractor: Extractor, max_bytes: int = DEFAULT_MAX_BYTE
             return extract_file(item.path, extractor, max_bytes, source=item.source)
         return extract_bytes(item.data, item.source, extractor)
     except Exception as e:    # a bug must cost one document, not the batch
-        return Document(item.source, error={"type": "internal", "message": f"{type(e).__name__}: {e}"})
+        return _failed(item, e)
+
+
+def _safely(item: Input, extractor: Extractor, max_bytes: int) -> Document:
+    """``process``, and whatever it raises (run out of memory, a stand-in) as
+    the document's error."""
+    try:
+        return process(item, extractor, max_bytes)
+    except Exception as e:
+        return _failed(item, e)
+
+
+def _failed(item: Input, e: Exception) -> Document:
+    message = (str(e).strip().splitlines() or ["no message"])[0][:200]
+    return Document(item.source, error={"type": "internal", "message": f"{type(e).__name__}: {message}"})
 
 
 class Batch:
@@ -102,13 +116,15 @@ class Batch:
             yield from self._run_pool(chain(head, inputs), max(1, min(self.jobs, len(head))))
 
     def _here(self, item: Input) -> Document:
-        return self._finished(process(item, self.extractor, self.max_bytes))
+        return self._finished(_safely(item, self.extractor, self.max_bytes))
 
     def _finished(self, document: Document) -> Document:
         """``document`` as this batch hands it out: written out, with ``render``."""
         return document if self.render is None else writers.safely_rendered(document, self.render)
 
     def _run_pool(self, inputs: Iterator[Input], workers: int) -> Iterator[Document]:
+        if sys.platform.startswith("linux") and self.extractor is not None:
+            self.extractor.warm_up()          # once, here, rather than in every worker
         self._workers = []
         for _ in range(workers):
             self._workers.append(self._start_worker())
@@ -161,14 +177,16 @@ class Batch:
                 self._workers[i] = self._start_worker()
 
     def _time_left(self, busy: list) -> float | None:
-        """Seconds until the first of ``busy`` runs out of time (None: no limit)."""
-        if not self.timeout:
+        """Seconds until the first of ``busy`` runs out of time (None: no limit,
+        or none has started its documents yet)."""
+        timed = [w for w in busy if w.ready]
+        if not self.timeout or not timed:
             return None
         now = time.monotonic()
-        return max(0.0, min(w.started + self.timeout - now for w in busy))
+        return max(0.0, min(w.started + self.timeout - now for w in timed))
 
     def _overdue(self, worker: "_Worker") -> bool:
-        return bool(self.timeout and worker.tasks
+        return bool(self.timeout and worker.ready and worker.tasks
                     and time.monotonic() - worker.started >= self.timeout)
 
     def _start_worker(self) -> "_Worker":
@@ -206,6 +224,7 @@ class _Worker:
         theirs.close()
         self.tasks: deque = deque()
         self.started = time.monotonic()     # when the document it is on began
+        self.ready = False                  # it says so once it has warmed up
 
     def send(self, number: int, item: Input) -> None:
         if not self.tasks:
@@ -236,6 +255,9 @@ class _Worker:
 
     def _receive(self, done: dict) -> None:
         document = self.conn.recv()
+        if document is None:                # ready: the clock starts now
+            self.ready, self.started = True, time.monotonic()
+            return
         number, _ = self.tasks.popleft()
         done[number] = document
         self.started = time.monotonic()
@@ -267,6 +289,11 @@ def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int,
             pass
     if extractor is None:
         extractor = Extractor(patterns=patterns)
+    extractor.warm_up()                # at once when forked from a warm parent
+    try:
+        conn.send(None)                # ready
+    except OSError:
+        return
     while True:
         try:
             item = conn.recv()
@@ -274,7 +301,7 @@ def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int,
             return
         if item is None:
             return
-        document = process(item, extractor, max_bytes)
+        document = _safely(item, extractor, max_bytes)
         if render is not None:
             document = writers.safely_rendered(document, render)
         try:

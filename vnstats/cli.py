@@ -254,3 +254,10 @@ def _open_output(output: str) -> Iterator[BinaryIO]:
 from .rules_cli import register  # noqa: E402
 
 register(main)
+
+# `vnstats show` and `vnstats cache` live in their own modules.
+from .show_cli import show  # noqa: E402
+from .cache_cli import cache  # noqa: E402
+
+main.add_command(show)
+main.add_command(cache)

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 import regex
 
+from .about import AboutReader
 from .candidates import Candidate
 from .figure import Figure
 from .normalize import OffsetMap
@@ -37,6 +38,7 @@ class ContextBuilder:
         self.segmenter = segmenter or Segmenter()
         self.max_words = int(rules.settings.get("noun_max_words", 3))
         self._problems: list = []
+        self._about = AboutReader(rules)          # compiled here, so the rule cache keeps it
         self._clause_end = regex.compile(rules.expand("{clause_end}"))
         self._qual_before = regex.compile(
             r"(?:^|(?<=[^\w]))(?P<q>{})\s*$".format(rules.expand("{qualifier_before}")),
@@ -83,11 +85,10 @@ class ContextBuilder:
         self._about_reader().attach(original, text, omap, out, places, self._problems)
         return out
 
-    def _about_reader(self):
-        """What each figure is about (``about``), read with rules built on first use."""
+    def _about_reader(self) -> AboutReader:
+        """What each figure is about (``about``); built here if a cached builder lacks it."""
         reader = self.__dict__.get("_about")
         if reader is None:
-            from .about import AboutReader
             reader = self._about = AboutReader(self.rules)
         return reader
 
@@ -108,8 +109,10 @@ class ContextBuilder:
             word = stretch[s:e]
             if not any(ch.isalpha() for ch in word) or self.rules.lookup("noun_stops", word, False):
                 break
-            if words and word[0].isupper() and not word.isupper():
+            if words and word[0].isupper() and not word.isupper() \
+                    and not self.rules.lookup("capitalized_nouns", word, False):
                 break                     # a name after the noun: tỉnh | Bình Định, môn | Toán
+                                          # (not a title written capitalised: Phó | Chủ tịch)
             words.append((s, e))
             if len(words) >= self.max_words:
                 break

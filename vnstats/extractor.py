@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from dataclasses import fields
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -49,16 +50,22 @@ class Extractor:
                       file=sys.stderr)
         self.problems: list[Exception] = []   # rule timeouts of the last call
 
+    def warm_up(self) -> None:
+        """Load what is built on first use (the word segmenter, the readers of
+        context) by extracting the rule files' own examples: worker processes
+        forked after it share all that, and start at once."""
+        text = "\n".join(example.text for example in self.rules.examples[:8])
+        if text:
+            self.extract(text)
+        self.problems = []
+
     def extract(self, text: str) -> list[Figure]:
         """All figures of ``text``, in order, with offsets into ``text`` itself."""
         if len(text) <= CHUNK_CHARS:
             return self._extract(text)
         figures, problems = [], []
         for start, end in chunks(text, CHUNK_CHARS):
-            for fig in self._extract(text[start:end]):
-                fig.start += start
-                fig.end += start
-                figures.append(fig)
+            figures += (_shifted(fig, start) for fig in self._extract(text[start:end]))
             problems += self.problems
         self.problems = problems
         return figures
@@ -77,6 +84,18 @@ class Extractor:
         excluded += self.finder.exclusions(read, self.problems, [c.core for c in candidates])
         kept = resolve(candidates, excluded)
         return self.context.figures(text, normalized, omap, kept, self.problems)
+
+
+def _shifted(fig: Figure, offset: int) -> Figure:
+    """``fig`` found in a piece of text that starts at ``offset``, with its
+    spans (its own, and those of what it is about) moved to index the whole."""
+    fig.start += offset
+    fig.end += offset
+    for f in fields(fig):
+        value = getattr(fig, f.name)
+        if isinstance(value, dict) and isinstance(value.get("start"), int):
+            setattr(fig, f.name, {**value, "start": value["start"] + offset, "end": value["end"] + offset})
+    return fig
 
 
 def chunks(text: str, size: int) -> Iterator[tuple[int, int]]:

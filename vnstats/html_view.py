@@ -52,16 +52,22 @@ table.figures td:nth-child(4){min-width:5.5em}
 .hint{color:#666;font-size:13px}table.figures tr{cursor:help}
 .error{color:#b00020;font-weight:600}.warning{color:#8a5300}
 nav a{margin-right:12px}
+@media (max-width:1100px){.doc{flex-direction:column}.article{flex:none}
+ .side{flex:none;position:static;max-height:none;width:100%}}
 """
 
-# hovering a mark lights its row in the side table and the other way round
+# hovering a mark lights its row in the side table and the other way round;
+# clicking a row brings its mark into view
 _SCRIPT = """
+function same(t){return document.querySelectorAll('[data-fig="'+t.getAttribute('data-fig')+'"]')}
 document.addEventListener('mouseover',function(e){
  var t=e.target.closest('[data-fig]');
  document.querySelectorAll('.on').forEach(function(x){x.classList.remove('on')});
- if(!t)return;
- document.querySelectorAll('[data-fig="'+t.getAttribute('data-fig')+'"]').forEach(function(x){
-  if(x!==t)x.classList.add('on')});
+ if(t)same(t).forEach(function(x){if(x!==t)x.classList.add('on')});
+});
+document.addEventListener('click',function(e){
+ var t=e.target.closest('tr[data-fig]');
+ if(t)same(t).forEach(function(x){if(x.tagName==='MARK')x.scrollIntoView({block:'center'})});
 });
 """
 

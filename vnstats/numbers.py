@@ -54,8 +54,8 @@ class NumberParser:
             dec = None
         elif grp in s:
             head, _, tail = s.partition(grp)
-            if len(tail) != 3 or head.lstrip("0") == "":
-                dec, grp = grp, None            # 12.8, 0.600: an English decimal point
+            if len(tail) != 3 or head.lstrip("0") == "" or len(head) > 3:
+                dec, grp = grp, None            # 12.8, 0.600, 3000001.009: an English decimal point
         if grp:
             s = s.replace(grp, "")
         if dec:
@@ -90,7 +90,7 @@ class NumberParser:
         prev = None
         decimals: list[str] | None = None    # digits said after "phẩy"/"chấm"
         base = Decimal(0)       # the parts before a unit word inside (5 đô la | 40 xu)
-        for tok in tokens:
+        for i, tok in enumerate(tokens):
             if tok in "-−":
                 sign = -1
                 continue
@@ -118,7 +118,8 @@ class NumberParser:
                 prev = "word"
                 continue
             role, val = self._words.get(word, (None, None))
-            if prev in ("scale_words", "hundred_words") and word in self._after_scale:
+            if prev in ("scale_words", "hundred_words") and word in self._after_scale \
+                    and not self._number_word_next(tokens, i):
                 total_unit = last_scale if prev == "scale_words" else last_unit
                 if prev == "scale_words":
                     total += self._after_scale[word] * total_unit / 10
@@ -180,6 +181,27 @@ class NumberParser:
         if not seen:
             raise ValueError(f"no number in {text!r}")
         return ParsedNumber(sign * (base + total + hundreds + (small or 0)), last_scale, has_digits)
+
+    def range_start(self, first_text: str, first: Decimal, second_text: str) -> Decimal:
+        """The first number of a range that leaves out the thousands the second
+        writes: 600-700.000 is 600.000 to 700.000, 20 - 21.000 is 20.000 to 21.000
+        (only when the first has as many digits as the second's leading group and
+        is smaller than it)."""
+        first_text, second_text = first_text.strip(), second_text.strip()
+        grp = self.group_mark
+        if not first_text.isdigit() or grp not in second_text:
+            return first
+        head, *groups = second_text.split(grp)
+        if not head.isdigit() or not groups or any(len(g) != 3 or not g.isdigit() for g in groups):
+            return first
+        if len(first_text) != len(head) or first >= int(head):
+            return first
+        return first * Decimal(1000) ** len(groups)
+
+    def _number_word_next(self, tokens: list[str], i: int) -> bool:
+        """Whether a number word follows token ``i`` (hai nghìn ba | trăm: "ba"
+        starts the hundreds, it is no tenth of the thousand)."""
+        return i + 1 < len(tokens) and tokens[i + 1].lower() in self._words
 
     def _decimal_part(self, words: list[str]) -> Decimal:
         """The digits said after the decimal mark: "năm" .5, "không năm" .05,

@@ -137,8 +137,7 @@ def _note(text: str | None) -> bool:
 def _touch(path: Path) -> None:
     """Marks an entry as used (its time is what eviction goes by)."""
     try:
-        if time.time() - path.stat().st_mtime > 3600:    # at most once an hour
-            os.utime(path)
+        os.utime(path)
     except OSError:
         pass
 

@@ -5,12 +5,13 @@ A journalist checks figures by reading them in place. On a terminal the marks
 are colours; in a file or a pipe (or with ``NO_COLOR``) they are plain brackets,
 ``[[148 buổi đối thoại | count 148 buổi]]``, that survive ``less`` and ``grep``.
 The article's own control characters are shown escaped, never sent to the
-terminal. ``label`` (a figure's value and unit, as a reader says them) is what
-the HTML view shows too.
+terminal, and on a terminal lines break between words (``wrap``). ``label`` (a
+figure's value and unit, as a reader says them) is what the HTML view shows too.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Iterator, Sequence
 
 from .figure import KINDS, Figure
@@ -19,6 +20,7 @@ from .figure import KINDS, Figure
 COLOURS = dict(zip(KINDS, (36, 35, 33, 32, 34, 31)))   # cyan, magenta, yellow, green, blue, red
 _RESET, _DIM = "\x1b[0m", "\x1b[2m"
 
+_SGR = re.compile("\x1b\\[[0-9;]*m")
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CHANGE_SIGNS = {"up": "↑", "down": "↓"}
 _QUALIFIER_SIGNS = {"about": "≈", "over": ">", "under": "<", "at_least": "≥", "at_most": "≤"}
@@ -98,6 +100,38 @@ def render(text: str, figures: Sequence[Figure], colour: bool, rules: bool = Fal
                        else f"[[{fig.kind} {visible(note)}]]")
     out.append(visible(text[pos:]))
     return "".join(out)
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` (with colour codes) with each line broken at spaces to fit ``width``
+    columns, so that a terminal does not cut words in two. Colour codes take no
+    room, combining marks none, wide characters two; a word longer than a line
+    is left whole."""
+    if width < 20:
+        return text
+    out = []
+    for line in text.split("\n"):
+        used, pieces = 0, []
+        for i, word in enumerate(line.split(" ")):
+            size = _columns(word)
+            if i and used + 1 + size > width and used:
+                pieces.append("\n")
+                used = 0
+            elif i:
+                pieces.append(" ")
+                used += 1
+            pieces.append(word)
+            used += size
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+def _columns(word: str) -> int:
+    word = _SGR.sub("", word)
+    if word.isascii():
+        return len(word)
+    return sum(0 if unicodedata.combining(c) or c in "\u200b\u200c\u200d" else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in word)
 
 
 def legend(figures: Sequence[Figure], colour: bool) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 
 import click
@@ -15,7 +16,7 @@ from .inputs import STDIN
 from .progress import printable
 from .reading import DEFAULT_MAX_BYTES, Decoded, InputError, decode_bytes, read_decoded, read_limited
 from .rules import RuleError
-from .show import legend, render, visible
+from .show import legend, render, visible, wrap
 from .writers import AtomicFile
 
 SHOW_EXAMPLES = """
@@ -108,8 +109,11 @@ def _print(doc: Document, text: str, colour: bool, show_rules: bool, several: bo
     head = legend(doc.figures, colour)
     if several:
         head = f"==> {visible(doc.source)} <==  {head}"
+    body = render(text, doc.figures, colour, show_rules).rstrip("\n")
+    if sys.stdout.isatty():                  # break lines between words, not inside them
+        body = wrap(body, shutil.get_terminal_size().columns)
     click.echo(head + "\n", color=colour)
-    click.echo(render(text, doc.figures, colour, show_rules).rstrip("\n") + "\n", color=colour)
+    click.echo(body + "\n", color=colour)
 
 
 def _write_page(path: str, page: str) -> None:
