@@ -188,7 +188,7 @@ class CandidateFinder:
             value *= num2.scale                      # 10-11 triệu: the bare first takes the scale
         elif num is not None and num2 is not None and num.scale is None and not rule.split:
             # 600-700.000: the bare first takes the second's trailing groups
-            value = self.numbers.range_start(m.group(groups["num"]), value, m.group(groups["num2"]))
+            value = self.numbers.range_start(self._text(m, groups["num"]), value, self._text(m, groups["num2"]))
         if upper is not None and not rule.split and upper <= value:
             return _SCORE                            # 3-0, 25-21: a score, not a range
         unit, factor = self._unit(rule, m, groups)

@@ -342,7 +342,8 @@ class RuleSet:
                     return "(?:)"
                 return "(?:" + self.expand(self.marked[name][0], rule, _seen + (name,), marked, words) + ")"
             if name in self.blocks:
-                return "(?:" + self.expand(self.blocks[name][0], rule, _seen + (name,), marked, words) + ")"
+                body = translate(self.blocks[name][0]) if marked else self.blocks[name][0]
+                return "(?:" + self.expand(body, rule, _seen + (name,), marked, words) + ")"
             if name in self.dictionaries:
                 return _dictionary_regex(self.dictionaries[name]) if words else "(?!)"
             if name in MARK_BLOCKS:
@@ -385,10 +386,11 @@ class RuleSet:
         return out
 
 
-# a number written as "any number that starts with a digit", as rule files of
-# the first format wrote it: on marked text, the marks of such numbers
+# what rule files of the first format wrote with digits, as it reads marked
+# text: "any number that starts with a digit" is the mark of such numbers
 _DIGIT_LED = {r"(?=[-−]?\d)(?:{number})": "{digit_led_number}",
-              r"(?=\d)(?:{number})": "{digit_number_mark}"}
+              r"(?=\d)(?:{number})": "{digit_number_mark}",
+              r"{year}(?!\d)": "{year}"}          # a year's mark is never followed by a digit
 
 
 def translate(pattern: str) -> str:
