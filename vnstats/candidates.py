@@ -1,4 +1,4 @@
-"""Running the rules over normalised text: every place a rule matches.
+r"""Running the rules over normalised text: every place a rule matches.
 
 A rule's regex marks its parts with named groups, which this module turns into
 numbers and units:
@@ -50,6 +50,9 @@ class Candidate:
 # how far before a number a not-a-figure match may start and still be found
 # (Quyết định số 15/2017/QĐ-UBND, ngày 12 tháng 3 năm 2017: far less)
 GUARD_REACH = 60
+# how far after the number it is tried at a figure rule's match may run (a list
+# of twenty numbers with their units is some 300 characters)
+MATCH_REACH = 1000
 
 
 class RuleTimeout(Exception):
@@ -90,7 +93,7 @@ class CandidateFinder:
         for rule in self.rules.rules:
             text = read.marked if rule.marked else read.text
             if rule.anchored:
-                matches = self._at(rule, text, read.starts if rule.marked else read.leads, problems)
+                matches = self._at(rule, text, read.starts if rule.marked else read.outer_leads, problems)
             elif rule.marked or rule.whole:
                 matches = self._whole(rule, text, problems)
             else:
@@ -120,13 +123,18 @@ class CandidateFinder:
     def _at(self, rule: Rule, text: str, places: list[int], problems: list) -> list:
         """The matches of ``rule`` tried at ``places`` (where numbers may start),
         none overlapping the one before, as a scan of the whole text finds them."""
-        found, done = [], 0
+        found, done, line_end = [], 0, -1
         match, timeout = rule.compiled.match, self.rules.timeout
         try:
             for pos in places:
                 if pos < done:
                     continue
-                m = match(text, pos, timeout=timeout)
+                if pos > line_end:
+                    line_end = text.find("\n", pos)
+                    line_end = len(text) if line_end < 0 else line_end
+                # a match ends on its line, within MATCH_REACH (regex may look
+                # through all the text it is given for a word the rule needs)
+                m = match(text, pos, min(line_end, pos + MATCH_REACH), timeout=timeout)
                 if m is not None:
                     if _start(m) < done:
                         continue
@@ -307,14 +315,18 @@ def _windows(text: str, spans, reach: int) -> list[tuple[int, int, int]]:
     it (not before its line) to its end, a match of it ending at ``stop`` (the
     end of the line, at most ``reach`` past the window); overlapping ones merged."""
     out: list[list[int]] = []
+    line_start, line_end = 0, -1          # of the line of the last span
     for s, e in sorted(spans):
-        line_start = text.rfind("\n", 0, s) + 1
+        if s > line_end:                  # a new line: look for its ends once
+            line_start = text.rfind("\n", max(0, line_end), s) + 1 if line_end >= 0 else \
+                text.rfind("\n", 0, s) + 1
+            line_end = text.find("\n", s)
+            line_end = len(text) if line_end < 0 else line_end
         start = max(line_start, s - reach)
-        if out and start <= out[-1][1] and line_start <= out[-1][0]:
+        if out and start <= out[-1][1] and out[-1][2] >= s:
             out[-1][1] = max(out[-1][1], e)
             continue
-        line_end = text.find("\n", e)
-        out.append([start, e, len(text) if line_end < 0 else line_end])
+        out.append([start, e, max(line_end, e)])
     for w in out:                   # a match runs on at most ``reach`` past its window
         w[2] = min(w[2], w[1] + reach)
     return [tuple(w) for w in out]

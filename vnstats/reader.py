@@ -57,6 +57,20 @@ class ReadText:
     leads: list[int]           # where a number may start: a digit, a sign, a number word
 
     @property
+    def outer_leads(self) -> list[int]:
+        """The ``leads`` that no number holds inside it (a number's own start is one)."""
+        found = self.__dict__.get("_outer")
+        if found is None:
+            found, spans, i = [], self.spans, 0
+            for pos in self.leads:
+                while i < len(spans) and spans[i][1] <= pos:
+                    i += 1
+                if i == len(spans) or pos <= spans[i][0]:
+                    found.append(pos)
+            self.__dict__["_outer"] = found
+        return found
+
+    @property
     def starts(self) -> list[int]:
         """Where the numbers start, and where the digits after a minus sign do."""
         found = self.__dict__.get("_starts")
