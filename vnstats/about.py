@@ -184,7 +184,7 @@ class AboutReader:
             moved = [f for f in before if f.change or f.ratio]
             if moved and not moved[0].base:
                 moved[0].base = b
-            elif before and len(text[before[0].end:m.start()]) <= 80 and not before[0].base:
+            elif before and len(text[before[0].end:m.start()]) <= 15 and not before[0].base:
                 before[0].base = b
             elif not before:
                 after = [f for f in live if f.start >= m.end() and not f.base]
