@@ -296,7 +296,8 @@ class AboutReader:
                         subj = span               # the last one: the nearest
                 if subj is None and f.figure.kind in ("money", "percent"):
                     m = self._match("about_clause_noun", text, c0, f.start)
-                    if m and _plain_noun(m.group("subject"), c0 == s.start) and not (
+                    opens = c0 == s.start or text[max(s.start, c0 - 3):c0].strip().endswith(":")
+                    if m and _plain_noun(m.group("subject"), opens) and not (
                             " " not in m.group("subject").strip()
                             and self.rules.lookup("about_light_heads", m.group("subject"))):
                         subj = _trim(text, *m.span("subject"))
