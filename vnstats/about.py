@@ -19,6 +19,7 @@ from .normalize import OffsetMap
 from .rules import RuleSet, single_line
 
 _WINDOW = 240          # characters before a figure its subject and change are read in
+_LATER = 80            # characters after a figure a period of a later clause is taken from
 
 
 @dataclass
@@ -257,7 +258,7 @@ class AboutReader:
                 f.period = after[0]
             else:
                 earlier = [p for p in periods if p[1] <= f.start]
-                later = [p for p in periods if p[0] >= f.end]
+                later = [p for p in periods if f.end <= p[0] <= f.end + _LATER]
                 f.period = earlier[-1] if earlier else later[0] if later else None
         # an amount in brackets right after a base is the base's value: its period
         for f in live:
