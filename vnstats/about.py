@@ -10,6 +10,7 @@ text and reported at the caller's offsets through the ``OffsetMap``.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import regex
@@ -57,7 +58,7 @@ class AboutReader:
                      "about_report_length", "about_compare", "about_base_after",
                      "about_plan_base", "about_change_before", "about_change_multiplier",
                      "about_signed", "about_equivalent", "about_list_change",
-                     "about_subject", "about_clause_noun", "about_reduced_clause",
+                     "about_subject", "about_clause_noun",
                      "about_clause_break", "about_ratio_before", "about_change_subject",
                      "about_label_before", "about_not_head", "about_count_head",
                      "about_subject_link", "about_measure_verb_before",
@@ -108,8 +109,7 @@ class AboutReader:
     def _sentence(self, text: str, s: _Sentence) -> None:
         breaks = [m.span() for m in self._all("about_clause_break", text, s.start, s.end)]
         clauses = [s.start] + [e for _, e in breaks]          # clause starts
-        clause_ends = [b for b, _ in breaks] + [s.end]
-        figs = [f for f in s.figs]
+        figs = s.figs
         for f in figs:
             f.clause = _index_at(clauses, f.start)
         live = [f for f in figs if not f.duration]
@@ -380,13 +380,8 @@ def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, i
 
 
 def _index_at(starts: list[int], pos: int) -> int:
-    i = 0
-    for j, st in enumerate(starts):
-        if st <= pos:
-            i = j
-        else:
-            break
-    return i
+    """The index of the clause (by its sorted ``starts``) that holds ``pos``."""
+    return max(0, bisect_right(starts, pos) - 1)
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -403,12 +398,6 @@ def _inside_any(f: _Fig, periods) -> bool:
 
 def _is_list_gap(gap: str) -> bool:
     return regex.fullmatch(r"\s*(?:,|;)?\s*(?:và|hoặc|,)?\s*", gap) is not None
-
-
-def _short_label(before: str) -> bool:
-    """A clause that is a label and its amount (``Khánh Hòa 2.900 tấn``)."""
-    words = before.split()
-    return 0 < len(words) <= 4
 
 
 def _titled(word: str) -> bool:
