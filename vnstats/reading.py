@@ -10,13 +10,18 @@ A text with a few bytes that its encoding cannot decode (a damaged download, a
 truncated character) is read with each bad sequence replaced by U+FFFD and a
 warning saying how many there were: its figures are worth keeping. Only text
 that is mostly undecodable is an error.
+
+A file whose name ends in ``.gz`` is decompressed as it is read (the size
+limit holds for what it holds, so a small file cannot fill the memory).
 """
 from __future__ import annotations
 
 import codecs
 import errno
 import fcntl
+import gzip
 import os
+import zlib
 import stat
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -76,10 +81,18 @@ def read_decoded(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
                     raise InputError("unreadable", f"not a regular file ({what})")
             check_size(mode.st_size, max_bytes)
             fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~getattr(os, "O_NONBLOCK", 0))
-            data = read_limited(f, max_bytes)
+            data = _gunzipped(f, max_bytes) if path.endswith(".gz") else read_limited(f, max_bytes)
     except OSError as e:
         raise os_error(e, path) from None
     return decode_bytes(data)
+
+
+def _gunzipped(stream: BinaryIO, max_bytes: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=stream) as gz:
+            return read_limited(gz, max_bytes)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        raise InputError("decode", f"not a whole gzip file: {str(e).lower() or 'it ends too soon'}") from None
 
 
 def read_limited(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
