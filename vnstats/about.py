@@ -119,7 +119,10 @@ class AboutReader:
             self._change(text, s, f, prev, clauses)
             prev = f
         bases = self._bases(text, s, live, clauses)
-        periods, inner = self._periods(text, s, figs, bases)
+        last = figs[-1]
+        after = clauses[last.clause + 1] if last.clause + 1 < len(clauses) else s.end
+        reach = min(s.end, max(after, last.end + _LATER))     # no period past it is used
+        periods, inner = self._periods(text, s, figs, bases, reach)
         for f in live:
             if f.restates and f.base and not f.restates.base:
                 f.restates.base = f.base
@@ -212,12 +215,12 @@ class AboutReader:
         return found
 
     # ---------------------------------------------------------------- periods
-    def _periods(self, text, s, figs, bases) -> tuple[list[tuple], list[tuple]]:
+    def _periods(self, text, s, figs, bases, reach) -> tuple[list[tuple], list[tuple]]:
         """Time expressions of the sentence, as (start, end, from, to): those outside
         comparison bases, and those inside them (for the figures of a base)."""
         out, inner = [], []
         solid = [f for f in figs if not f.duration]
-        for m in self._all("about_period", text, s.start, s.end):
+        for m in self._all("about_period", text, s.start, reach):
             a, b = m.span("period")
             if self._search("about_not_period_before", text, max(s.start, a - 12), a):
                 continue
@@ -230,7 +233,7 @@ class AboutReader:
                 inner.append((a, b, *_dates(m, self.rules)))
                 continue
             out.append((a, b, *_dates(m, self.rules)))
-        for m in self._all("about_report_length", text, s.start, s.end):
+        for m in self._all("about_report_length", text, s.start, reach):
             a, b = m.span("period")
             if not any(p[0] < b and a < p[1] for p in out):
                 out.append((a, b, None, None))
@@ -273,7 +276,8 @@ class AboutReader:
         product or measure a clause opens with; else the sentence's subject so far."""
         taken = [(p[0], p[1]) for p in periods] + list(bases) + [(f.start, f.end) for f in live]
         # measures named in the sentence, found once (figures cut them where they stand)
-        named = [m.span("subject") for m in self._all("about_subject", text, s.start, s.end)]
+        named = [m.span("subject") for m in self._all("about_subject", text, s.start, live[-1].start)] \
+            if live else []
         last = None                       # the subject of the sentence so far
         for f in live:
             c0 = clauses[f.clause]
