@@ -199,8 +199,8 @@ def json_number(value) -> str:
 
 def _row(source: str, figure: dict, excel: bool = False, columns: tuple = CSV_COLUMNS) -> list:
     figure = _flat(figure)
-    row = [source] + ["" if figure[c] is None else _cell(figure[c]) for c in columns[1:]]
-    return [_inert(cell) for cell in row] if excel else row
+    row = [source] + ["" if figure[c] is None else figure[c] for c in columns[1:]]
+    return [_cell(_inert(cell) if excel else cell) for cell in row]
 
 
 def _flat(figure: dict) -> dict:
