@@ -35,10 +35,11 @@ Examples:
   vnstats extract article.txt
   vnstats extract --pretty article.txt
   cat article.txt | vnstats extract -
-  vnstats extract -r --glob '*.txt' news/ -o figures.jsonl
+  vnstats extract -r news/ -o figures.jsonl --resume
   find news -name '*.txt' -print0 | vnstats extract --files-from - --null
   vnstats extract -r news/ --format csv --excel -o figures.csv
-  vnstats extract -r -j 4 news/ | head
+  vnstats extract -r news/ --kind money,percent --fields kind,value,unit,noun
+  vnstats extract -r -j 4 --timeout 10 news/ | head
 
 \b
 Exit status:
@@ -78,9 +79,9 @@ def main():
 @main.command(epilog=EXTRACT_EXAMPLES)
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-r", "--recursive", is_flag=True,
-              help="Read the files inside folders, and inside their folders.")
+              help="Read the text files (*.txt, and *.txt.gz) inside folders, and inside their folders.")
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN",
-              help="With -r: read only files whose name matches, such as '*.txt' (repeatable).")
+              help="With -r: read the files whose name matches too, such as '*.md' (repeatable).")
 @click.option("--hidden", is_flag=True, help="With -r: read hidden files and folders too.")
 @click.option("--files-from", type=click.Path(exists=True, dir_okay=False, allow_dash=True), metavar="LIST",
               help="Read the paths of the files from LIST, one per line (- for standard input).")
