@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import errno
-import fcntl
 import gzip
 import os
 import zlib
@@ -35,6 +34,7 @@ _CONTROLS = bytes(b for b in range(32) if b not in _TEXT_CONTROLS)
 # for UTF-8 without a BOM, which must be told from a legacy code page) for
 # each sequence that did not.
 GOOD_PER_BAD = 3
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)      # opening a FIFO then returns at once
 _NOT_REGULAR = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
                 (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
@@ -71,7 +71,7 @@ def read_decoded(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
     no limit. Only a regular file is read: it is opened without waiting (a FIFO
     with no writer would block forever) and refused if it is anything else."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         with open(fd, "rb") as f:
             mode = os.fstat(fd)
             if stat.S_ISDIR(mode.st_mode):
@@ -80,7 +80,8 @@ def read_decoded(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
                 if test(mode.st_mode):
                     raise InputError("unreadable", f"not a regular file ({what})")
             check_size(mode.st_size, max_bytes)
-            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~getattr(os, "O_NONBLOCK", 0))
+            if _NONBLOCK:
+                os.set_blocking(fd, True)
             data = _gunzipped(f, max_bytes) if path.endswith(".gz") else read_limited(f, max_bytes)
     except OSError as e:
         raise os_error(e, path) from None
