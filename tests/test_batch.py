@@ -212,3 +212,36 @@ def test_pool_keeps_order_streams_and_survives_a_dying_worker():
     assert out["errors"] == {"crash": "crash"}       # only the culprit lost
     assert out["pids"] >= 3                          # two workers, then a fresh one
     assert out["pulled_at_first"] <= 2 * AHEAD_PER_WORKER + 3     # only a few read ahead
+
+
+def test_folders_give_their_text_files_and_compressed_ones(tmp_path):
+    """-r reads *.txt (and what --glob adds), each also as .gz; results kept
+    beside the articles are not taken for articles."""
+    import gzip
+
+    d = tmp_path / "news"
+    d.mkdir()
+    (d / "a.txt").write_text(SHORT, encoding="utf-8")
+    (d / "b.txt.gz").write_bytes(gzip.compress(OTHER.encode("utf-8")))
+    (d / "a.gold.jsonl").write_text('{"figures": []}\n', encoding="utf-8")
+    (d / "c.md").write_text(SHORT, encoding="utf-8")
+    (d / "broken.txt.gz").write_bytes(gzip.compress(SHORT.encode("utf-8"))[:20])
+    run = vnstats("-r", "news", cwd=tmp_path)
+    docs = [json.loads(line) for line in lines(run.stdout)]
+    assert [d["source"] for d in docs] == ["news/a.txt", "news/b.txt.gz", "news/broken.txt.gz"]
+    plain = vnstats("-", cwd=tmp_path, input=OTHER.encode("utf-8"))
+    assert docs[1]["figures"] == json.loads(plain.stdout)["figures"] != []
+    assert docs[2]["error"]["type"] == "decode" and "gzip" in docs[2]["error"]["message"]
+    assert run.stderr.decode().splitlines() == [f"vnstats: news/broken.txt.gz: {docs[2]['error']['message']}"]
+    more = vnstats("-r", "--glob", "*.md", "news", cwd=tmp_path)
+    assert [json.loads(line)["source"] for line in lines(more.stdout)] == [
+        "news/a.txt", "news/b.txt.gz", "news/broken.txt.gz", "news/c.md"]
+
+
+def test_nouns_and_units_are_nfc_whatever_the_source(batch_dir):
+    run = vnstats("news/article.txt", "news/cp1258.txt", "news/nfd.txt", cwd=batch_dir)
+    docs = [json.loads(line) for line in lines(run.stdout)]
+    names = [[(f["noun"], f["unit"]) for f in doc["figures"]] for doc in docs]
+    assert names[0] == names[1] == names[2] and any(noun for noun, _ in names[0])
+    assert all(unicodedata.is_normalized("NFC", s) for pairs in names for pair in pairs for s in pair if s)
+    assert any(not unicodedata.is_normalized("NFC", f["text"]) for f in docs[2]["figures"])   # text as is

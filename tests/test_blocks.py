@@ -30,7 +30,8 @@ CONTEXTS = [r"\d+\s*(?P<w>{d})(?![^\W\d_])", r"(?P<w>{d})\s*/", r"(?<![^\W\d_])(
 LONG_NUMBER = (r"(?:{sign})?(?:{scaled_part}"
                r"(?:(?<=tr|k)\d(?![\d.,])|\s+(?:{digit_after_scale})(?![^\W\d_]))?"
                r"(?:\s+{scaled_part})*(?:\s+(?:linh\s+|lẻ\s+)?(?:{word_hundreds}|{word_tens})"
-               r"|\s+(?:linh|lẻ)\s+{word_digit}(?![^\W\d_]))?|{digit_decimal}|{word_small})")
+               r"|\s+(?:linh|lẻ)\s+{word_digit}(?![^\W\d_]))?(?:{word_decimals})?"
+               r"|{digit_decimal}|{word_small})")
 AFTER_NUMBER = [r"", r"\s*%", r"\s*[-–]\s*\d+", r"\s*,\s*(?P<n2>{number})\s*%", r"\s+(?:người|hộ)",
                 r"\s+lần", r"(?:\s*triệu)?\s*đồng"]
 

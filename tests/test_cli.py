@@ -218,6 +218,76 @@ def test_progress_line_on_a_terminal_only_for_batches(tmp_path):
     files = [SAMPLE, str(tmp_path / "a.txt")]
     shown = _stderr_on_a_terminal("-j", "1", *files)
     assert re.search(rb"\rvnstats: 2/2 files, [1-9][0-9]* figures, [0-9.]+ files/s, 0:00 left", shown)
-    assert shown.endswith(b"\r\x1b[K")                        # and cleared at the end
+    # cleared at the end, for a summary: documents, figures by kind, errors, time
+    assert re.search(rb"\r\x1b\[Kvnstats: 2 documents, ([1-9][0-9]*) figures \(count [1-9][0-9]*, "
+                     rb"percent [1-9][0-9]*[^)]*\), 0 errors, 0:[0-9][0-9]\r?\n$", shown)
     assert _stderr_on_a_terminal("-q", "-j", "1", *files) == b""
     assert _stderr_on_a_terminal(SAMPLE) == b""               # one file: no bar
+
+
+def test_kinds_and_fields_choose_what_is_written(tmp_path):
+    both = [json.loads(line) for line in extract(SAMPLE).stdout.splitlines()][0]["figures"]
+    picked = json.loads(extract("--kind", "percent,count", "--fields", "value,kind,noun", SAMPLE).stdout)
+    assert picked["figures"] == [{"value": f["value"], "kind": f["kind"], "noun": f["noun"]}
+                                 for f in both if f["kind"] in ("percent", "count")]
+    assert {f["kind"] for f in picked["figures"]} == {"percent", "count"}
+    rows = list(csv.reader(io.StringIO(extract("--format", "csv", "--kind", "count", "--fields", "noun,value",
+                                               SAMPLE).stdout, newline="")))
+    assert rows[0] == ["source", "noun", "value"]
+    assert rows[1:] == [[SAMPLE, f["noun"] or "", str(f["value"])] for f in both if f["kind"] == "count"]
+    short = json.loads(extract("--no-sentence", SAMPLE).stdout)
+    assert [list(f) for f in short["figures"]] == [[k for k in f if k != "sentence"] for f in both]
+    header = extract("--format", "csv", "--no-sentence", SAMPLE).stdout.splitlines()[0].split(",")
+    assert "sentence" not in header and {"numerator", "denominator", "rule"} <= set(header)
+    for args in (["--kind", "dates"], ["--fields", "kind,colour"], ["--format", "csv", "--fields", "schema"]):
+        result = extract(*args, SAMPLE)
+        assert result.exit_code == 2 and "no " in result.stderr, args
+
+
+def test_csv_has_the_parts_of_a_fraction_and_the_rule():
+    result = extract("--format", "csv", "-", input="Có 11/19 xã, phường đã hoàn thành.".encode("utf-8"))
+    row = next(r for r in csv.DictReader(io.StringIO(result.stdout, newline="")) if r["kind"] == "fraction")
+    assert (row["numerator"], row["denominator"], row["rule"].split(".")[0]) == ("11", "19", "fraction")
+
+
+def test_resume_keeps_what_was_written_and_finishes_the_rest(tmp_path):
+    names = []
+    for i in range(6):
+        (tmp_path / f"a{i}.txt").write_text(SHORT if i % 2 else "Có 3 xã và 1.200 hộ dân.", encoding="utf-8")
+        names.append(str(tmp_path / f"a{i}.txt"))
+    full = extract(*names).stdout_bytes
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b"".join(full.splitlines(keepends=True)[:2]) + full.splitlines()[2][:30])  # cut short
+    result = extract("--resume", "-o", str(out), *names)
+    assert result.exit_code == 0 and result.stderr == ""
+    assert out.read_bytes() == full
+    again = extract("--resume", "-o", str(out), *names)                  # nothing left to do
+    assert again.exit_code == 0 and out.read_bytes() == full
+    (tmp_path / "other.jsonl").write_text("not json\nmore\n")
+    assert extract("--resume", "-o", str(tmp_path / "other.jsonl"), *names).exit_code == 2
+    assert extract("--resume", *names).exit_code == 2                     # no -o
+    assert extract("--resume", "--format", "csv", "-o", str(out), *names).exit_code == 2
+
+
+def test_an_interrupted_resumable_run_keeps_its_documents(tmp_path):
+    out = tmp_path / "out.jsonl"
+    names = []
+    for i in range(300):
+        (tmp_path / f"a{i:03}.txt").symlink_to(SAMPLE)
+        names.append(str(tmp_path / f"a{i:03}.txt"))
+    proc = subprocess.Popen(command("-j", "2", "--resume", "-o", str(out), *names), stderr=subprocess.PIPE, env=ENV)
+    deadline = time.monotonic() + 300
+    while not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.part")):   # writing
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGTERM)
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 143
+    kept = out.read_bytes().splitlines()
+    assert 0 < len(kept) < 300 and all(json.loads(line)["source"] in names for line in kept)
+    assert re.fullmatch(rf"vnstats: interrupted: {len(kept)} documents kept in {re.escape(str(out))}; "
+                        r"run again with --resume to finish\n", stderr)
+    finished = subprocess.run(command("-j", "2", "--resume", "-o", str(out), *names), capture_output=True,
+                              env=ENV, timeout=600)
+    assert finished.returncode == 0
+    assert [json.loads(line)["source"] for line in out.read_bytes().splitlines()] == names

@@ -197,7 +197,8 @@ def test_a_text_of_numbers_everywhere_is_read_in_flat_memory(tmp_path, good, job
 # 5. NFC and NFD ------------------------------------------------------------------------
 
 MARKED = ["Có 6n ta\u0301\u031b người", "đạt 50%\u0301 dân số", "Có 148 buổi đối thoại, 한국 3 người",
-          "Nhóm \u1112\u1161\u11ab có 12 người", "Có 7 ngu\u031b\u0300o\u031b\u0300i."]
+          "Nhóm \u1112\u1161\u11ab có 12 người", "Có 7 ngu\u031b\u0300o\u031b\u0300i.",
+          "thu hồi 930 \u11aba đất", "Độ ẩm 65-98%\u1161 trong 2 ngày", "tăng 1.888 tỷ đồng,\u0345tăng 35% so với năm 2015"]
 
 
 def _same_place(nfc: str, nfd: str, a, b) -> bool:

@@ -10,6 +10,7 @@ text and reported at the caller's offsets through the ``OffsetMap``.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import regex
@@ -19,6 +20,7 @@ from .normalize import OffsetMap
 from .rules import RuleSet, single_line
 
 _WINDOW = 240          # characters before a figure its subject and change are read in
+_LATER = 80            # characters after a figure a period of a later clause is taken from
 
 
 @dataclass
@@ -56,7 +58,7 @@ class AboutReader:
                      "about_report_length", "about_compare", "about_base_after",
                      "about_plan_base", "about_change_before", "about_change_multiplier",
                      "about_signed", "about_equivalent", "about_list_change",
-                     "about_subject", "about_clause_noun", "about_reduced_clause",
+                     "about_subject", "about_clause_noun",
                      "about_clause_break", "about_ratio_before", "about_change_subject",
                      "about_label_before", "about_not_head", "about_count_head",
                      "about_subject_link", "about_measure_verb_before",
@@ -107,8 +109,7 @@ class AboutReader:
     def _sentence(self, text: str, s: _Sentence) -> None:
         breaks = [m.span() for m in self._all("about_clause_break", text, s.start, s.end)]
         clauses = [s.start] + [e for _, e in breaks]          # clause starts
-        clause_ends = [b for b, _ in breaks] + [s.end]
-        figs = [f for f in s.figs]
+        figs = s.figs
         for f in figs:
             f.clause = _index_at(clauses, f.start)
         live = [f for f in figs if not f.duration]
@@ -118,7 +119,10 @@ class AboutReader:
             self._change(text, s, f, prev, clauses)
             prev = f
         bases = self._bases(text, s, live, clauses)
-        periods, inner = self._periods(text, s, figs, bases)
+        last = figs[-1]
+        after = clauses[last.clause + 1] if last.clause + 1 < len(clauses) else s.end
+        reach = min(s.end, max(after, last.end + _LATER))     # no period past it is used
+        periods, inner = self._periods(text, s, figs, bases, reach)
         for f in live:
             if f.restates and f.base and not f.restates.base:
                 f.restates.base = f.base
@@ -184,7 +188,7 @@ class AboutReader:
             moved = [f for f in before if f.change or f.ratio]
             if moved and not moved[0].base:
                 moved[0].base = b
-            elif before and len(text[before[0].end:m.start()]) <= 80 and not before[0].base:
+            elif before and len(text[before[0].end:m.start()]) <= 15 and not before[0].base:
                 before[0].base = b
             elif not before:
                 after = [f for f in live if f.start >= m.end() and not f.base]
@@ -211,12 +215,12 @@ class AboutReader:
         return found
 
     # ---------------------------------------------------------------- periods
-    def _periods(self, text, s, figs, bases) -> tuple[list[tuple], list[tuple]]:
+    def _periods(self, text, s, figs, bases, reach) -> tuple[list[tuple], list[tuple]]:
         """Time expressions of the sentence, as (start, end, from, to): those outside
         comparison bases, and those inside them (for the figures of a base)."""
         out, inner = [], []
         solid = [f for f in figs if not f.duration]
-        for m in self._all("about_period", text, s.start, s.end):
+        for m in self._all("about_period", text, s.start, reach):
             a, b = m.span("period")
             if self._search("about_not_period_before", text, max(s.start, a - 12), a):
                 continue
@@ -229,7 +233,7 @@ class AboutReader:
                 inner.append((a, b, *_dates(m, self.rules)))
                 continue
             out.append((a, b, *_dates(m, self.rules)))
-        for m in self._all("about_report_length", text, s.start, s.end):
+        for m in self._all("about_report_length", text, s.start, reach):
             a, b = m.span("period")
             if not any(p[0] < b and a < p[1] for p in out):
                 out.append((a, b, None, None))
@@ -257,7 +261,7 @@ class AboutReader:
                 f.period = after[0]
             else:
                 earlier = [p for p in periods if p[1] <= f.start]
-                later = [p for p in periods if p[0] >= f.end]
+                later = [p for p in periods if f.end <= p[0] <= f.end + _LATER]
                 f.period = earlier[-1] if earlier else later[0] if later else None
         # an amount in brackets right after a base is the base's value: its period
         for f in live:
@@ -272,7 +276,8 @@ class AboutReader:
         product or measure a clause opens with; else the sentence's subject so far."""
         taken = [(p[0], p[1]) for p in periods] + list(bases) + [(f.start, f.end) for f in live]
         # measures named in the sentence, found once (figures cut them where they stand)
-        named = [m.span("subject") for m in self._all("about_subject", text, s.start, s.end)]
+        named = [m.span("subject") for m in self._all("about_subject", text, s.start, live[-1].start)] \
+            if live else []
         last = None                       # the subject of the sentence so far
         for f in live:
             c0 = clauses[f.clause]
@@ -285,15 +290,19 @@ class AboutReader:
                          for m in _within(named, base[0], f.start)]
                 f.subject = next((x for x in reversed(found) if x), None)
                 continue
+            action = self._search("about_action_before", text, max(lo, f.start - 40), f.start)
+            if action and any(a < action.start() < b for a, b in named):
+                action = None                 # mức bội chi 5,3%: the verb ends a measure
             if not self._search("about_label_before", text, max(lo, f.start - 12), f.start) \
-                    and not self._search("about_action_before", text, max(lo, f.start - 40), f.start):
+                    and not action:
                 for m in _within(named, lo, f.start):
                     span = self._subject_of(text, m, f, taken, counted, live)
                     if span:
                         subj = span               # the last one: the nearest
                 if subj is None and f.figure.kind in ("money", "percent"):
                     m = self._match("about_clause_noun", text, c0, f.start)
-                    if m and _plain_noun(m.group("subject"), c0 == s.start) and not (
+                    opens = c0 == s.start or text[max(s.start, c0 - 3):c0].strip().endswith(":")
+                    if m and _plain_noun(m.group("subject"), opens) and not (
                             " " not in m.group("subject").strip()
                             and self.rules.lookup("about_light_heads", m.group("subject"))):
                         subj = _trim(text, *m.span("subject"))
@@ -375,13 +384,8 @@ def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, i
 
 
 def _index_at(starts: list[int], pos: int) -> int:
-    i = 0
-    for j, st in enumerate(starts):
-        if st <= pos:
-            i = j
-        else:
-            break
-    return i
+    """The index of the clause (by its sorted ``starts``) that holds ``pos``."""
+    return max(0, bisect_right(starts, pos) - 1)
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -398,12 +402,6 @@ def _inside_any(f: _Fig, periods) -> bool:
 
 def _is_list_gap(gap: str) -> bool:
     return regex.fullmatch(r"\s*(?:,|;)?\s*(?:và|hoặc|,)?\s*", gap) is not None
-
-
-def _short_label(before: str) -> bool:
-    """A clause that is a label and its amount (``Khánh Hòa 2.900 tấn``)."""
-    words = before.split()
-    return 0 < len(words) <= 4
 
 
 def _titled(word: str) -> bool:

@@ -280,7 +280,8 @@ def _serve(conn, extractor: Extractor | None, patterns: tuple, max_bytes: int,
     ``render``), until told to stop or its parent ``parent`` is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is for the parent to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)       # terminate() ends it, even mid-match
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     _end_with(parent)
     for fd in inherited:               # the parent's ends of the pipes: only it may hold them
         try:

@@ -6,6 +6,7 @@ a progress line and one-line error messages on standard error (``progress``).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -23,8 +24,8 @@ from .extractor import Extractor
 from .inputs import STDIN, InputFinder
 from .progress import Progress, printable
 from .reading import DEFAULT_MAX_BYTES
-from .rules import RuleError
-from .writers import FORMATS, AtomicFile, Writer
+from .rules import KINDS, RuleError
+from .writers import FORMATS, AtomicFile, Writer, chosen_fields
 
 EXIT_FAILED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 130, 141
 
@@ -34,10 +35,11 @@ Examples:
   vnstats extract article.txt
   vnstats extract --pretty article.txt
   cat article.txt | vnstats extract -
-  vnstats extract -r --glob '*.txt' news/ -o figures.jsonl
+  vnstats extract -r news/ -o figures.jsonl --resume
   find news -name '*.txt' -print0 | vnstats extract --files-from - --null
   vnstats extract -r news/ --format csv --excel -o figures.csv
-  vnstats extract -r -j 4 news/ | head
+  vnstats extract -r news/ --kind money,percent --fields kind,value,unit,noun
+  vnstats extract -r -j 4 --timeout 10 news/ | head
 
 \b
 Exit status:
@@ -77,9 +79,9 @@ def main():
 @main.command(epilog=EXTRACT_EXAMPLES)
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-r", "--recursive", is_flag=True,
-              help="Read the files inside folders, and inside their folders.")
+              help="Read the text files (*.txt, and *.txt.gz) inside folders, and inside their folders.")
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN",
-              help="With -r: read only files whose name matches, such as '*.txt' (repeatable).")
+              help="With -r: read the files whose name matches too, such as '*.md' (repeatable).")
 @click.option("--hidden", is_flag=True, help="With -r: read hidden files and folders too.")
 @click.option("--files-from", type=click.Path(exists=True, dir_okay=False, allow_dash=True), metavar="LIST",
               help="Read the paths of the files from LIST, one per line (- for standard input).")
@@ -105,10 +107,20 @@ def main():
               show_default=f"{DEFAULT_TIMEOUT:g}", metavar="SECONDS",
               help="Give up a document that takes longer, with an error of type timeout, "
                    "and go on (0: no limit).")
+@click.option("--kind", "kinds", metavar="KINDS", callback=lambda c, p, v: _names(v, KINDS, "kind"),
+              help="Write only figures of these kinds, such as money,percent.")
+@click.option("--fields", metavar="FIELDS", callback=lambda c, p, v: _names(v),
+              help="Write only these fields of each figure, in this order, such as "
+                   "kind,value,unit,noun (JSON Lines and CSV).")
+@click.option("--no-sentence", is_flag=True,
+              help="Leave out each figure's sentence (about half of the output).")
+@click.option("--resume", is_flag=True,
+              help="With -o: keep the documents the file holds, skip their inputs and add "
+                   "the rest; if interrupted, keep what was done (run again to finish).")
 @click.option("--patterns", "patterns", multiple=True, type=click.Path(exists=True),
               help="Extra rule file or folder (repeatable); overrides built-in rules by id.")
 def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty, excel,
-            output, quiet, max_bytes, timeout, patterns):
+            output, quiet, max_bytes, timeout, kinds, fields, no_sentence, resume, patterns):
     """Extract figures from FILES: files, folders with -r, - for standard input.
 
     Writes one JSON object per document (JSON Lines), in the order of the inputs,
@@ -120,10 +132,16 @@ def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty
     undecodable bytes are replaced, and the document's "warnings" say so.
 
     A progress line shows on standard error when it is a terminal and there is
-    more than one file.
+    more than one file, and the batch ends there with a summary line.
     """
     fmt = _check_usage(files, recursive, globs, hidden, files_from, null, fmt, pretty, excel)
-    _check_output(output)
+    try:
+        chosen = chosen_fields(fmt, fields, sentence=not no_sentence)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--fields'")
+    _check_output(output, resume, fmt, pretty)
+    kept = _kept_documents(output) if resume else []
+    done = frozenset(source for source, _ in kept)
     progress = Progress(sys.stderr, shown=False)
     try:
         with _signals_as_exit():
@@ -133,18 +151,28 @@ def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty
                 raise click.UsageError(str(e))
             finder = InputFinder(files, recursive=recursive, globs=globs, hidden=hidden,
                                  files_from=files_from, null=null, max_bytes=max_bytes)
-            progress = _progress(finder, quiet)
-            with _open_output(output) as stream:
-                writer = Writer(stream, fmt, pretty=pretty, excel=excel, flush=output == STDIN)
+            progress = _progress(finder, quiet, done)
+            with _open_output(output, keep_partial=resume) as stream:
+                for _, line in kept:
+                    stream.write(line)
+                writer = Writer(stream, fmt, pretty=pretty, excel=excel, flush=output == STDIN,
+                                kinds=kinds, fields=chosen)
                 batch = Batch(extractor, jobs, max_bytes, patterns, render=writer.options,
                               timeout=timeout)
                 with batch:
-                    failed = _write_all(batch.run(finder), writer, progress,
+                    todo = (item for item in finder if item.source not in done) if done else finder
+                    failed = _write_all(batch.run(todo), writer, progress,
                                         hide_progress=output == STDIN and sys.stdout.isatty())
-            progress.clear()
+            progress.summary()
     except KeyboardInterrupt:
         progress.clear()
+        _say_kept(resume, output, len(kept) + progress.done)
         sys.exit(EXIT_INTERRUPTED)
+    except SystemExit as e:
+        if e.code in (128 + signal.SIGTERM, 128 + getattr(signal, "SIGHUP", 1)):
+            progress.clear()
+            _say_kept(resume, output, len(kept) + progress.done)
+        raise
     except BrokenPipeError:
         # The reader went away (… | head): quietly, as the Python docs recommend.
         _drop_stdout()
@@ -156,6 +184,50 @@ def extract(files, recursive, globs, hidden, files_from, null, jobs, fmt, pretty
         sys.stderr.write(f"vnstats: cannot write {printable(where)}: {(e.strerror or str(e)).lower()}\n")
         sys.exit(EXIT_FAILED)
     sys.exit(EXIT_FAILED if failed else 0)
+
+
+def _names(value: str | None, known: tuple | None = None, what: str = "") -> tuple | None:
+    """A comma-separated list of names, each one of ``known`` if given."""
+    if value is None:
+        return None
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    if not names:
+        raise click.BadParameter("give at least one name")
+    for name in names:
+        if known is not None and name not in known:
+            raise click.BadParameter(f"no {what} {name!r}; choose from {', '.join(known)}")
+    return names
+
+
+def _kept_documents(output: str) -> list[tuple[str, bytes]]:
+    """``(source, line)`` of each whole document an earlier run wrote to ``output``
+    (a line cut short at its end is left out, and its document done again)."""
+    try:
+        f = open(output, "rb")
+    except FileNotFoundError:
+        return []
+    except OSError as e:
+        raise click.BadParameter(f"cannot read {output}: {e.strerror or e}", param_hint="'-o'")
+    kept = []
+    with f:
+        for number, line in enumerate(f, 1):
+            try:
+                source = json.loads(line)["source"] if line.endswith(b"\n") else None
+            except (ValueError, TypeError, KeyError):
+                source = None
+            if not isinstance(source, str):
+                if line.strip() and line.endswith(b"\n"):
+                    raise click.BadParameter(f"{output}:{number} is not a line vnstats wrote: "
+                                             "cannot resume it", param_hint="'--resume'")
+                break
+            kept.append((source, line))
+    return kept
+
+
+def _say_kept(resume: bool, output: str, documents: int) -> None:
+    if resume:
+        sys.stderr.write(f"vnstats: interrupted: {documents:,} documents kept in {printable(output)}; "
+                         "run again with --resume to finish\n")
 
 
 def _drop_stdout() -> None:
@@ -177,7 +249,7 @@ def _write_all(documents: Iterator[Document], writer: Writer, progress: Progress
         if not doc.ok:
             failed += 1
             progress.message(doc.source, doc.error["message"])
-        progress.advance(doc.figure_count)
+        progress.advance(doc.figure_count, doc.kind_counts, not doc.ok)
     return failed
 
 
@@ -196,9 +268,13 @@ def _signals_as_exit() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def _check_output(output: str) -> None:
+def _check_output(output: str, resume: bool = False, fmt: str = "jsonl", pretty: bool = False) -> None:
     """-o writes a regular file (or standard output): a device, a FIFO or a
-    socket is never replaced by one."""
+    socket is never replaced by one. --resume reads it back: JSON Lines only."""
+    if resume and output == STDIN:
+        raise click.UsageError("--resume adds to the file of -o: give one")
+    if resume and (fmt != "jsonl" or pretty):
+        raise click.UsageError("--resume reads back JSON Lines: not with --format csv or --pretty")
     if output == STDIN:
         return
     try:
@@ -230,20 +306,20 @@ def _check_usage(files, recursive, globs, hidden, files_from, null, fmt, pretty,
     return fmt
 
 
-def _progress(finder: InputFinder, quiet: bool) -> Progress:
+def _progress(finder: InputFinder, quiet: bool, skipped: frozenset = frozenset()) -> Progress:
     if quiet or not sys.stderr.isatty():
         return Progress(sys.stderr, shown=False)
-    total = finder.count()
+    total = finder.count(skipped)
     return Progress(sys.stderr, shown=total is None or total > 1, total=total)
 
 
 @contextmanager
-def _open_output(output: str) -> Iterator[BinaryIO]:
+def _open_output(output: str, keep_partial: bool = False) -> Iterator[BinaryIO]:
     if output == STDIN:
         yield sys.stdout.buffer
         return
     try:
-        target = AtomicFile(output)
+        target = AtomicFile(output, keep_partial=keep_partial)
     except OSError as e:
         raise click.BadParameter(f"cannot write {output}: {e.strerror or e}", param_hint="'-o'")
     with target as stream:

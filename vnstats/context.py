@@ -83,6 +83,8 @@ class ContextBuilder:
                 rule=c.rule.id,
             ))
         self._about_reader().attach(original, text, omap, out, places, self._problems)
+        for fig in out:
+            _whole_spans(original, fig)
         return out
 
     def _about_reader(self) -> AboutReader:
@@ -148,6 +150,19 @@ def whole_characters(text: str, start: int, end: int) -> tuple[int, int]:
     while end < n and _is_mark(text[end]) and end > start:
         end += 1
     return start, end
+
+
+def _whole_spans(original: str, fig: Figure) -> None:
+    """The spans of what ``fig`` is about widened as its own are (``whole_characters``)."""
+    for name in ABOUT_SPANS:
+        span = getattr(fig, name, None)
+        if isinstance(span, dict) and isinstance(span.get("start"), int):
+            start, end = whole_characters(original, span["start"], span["end"])
+            if (start, end) != (span["start"], span["end"]):
+                setattr(fig, name, {**span, "text": original[start:end], "start": start, "end": end})
+
+
+ABOUT_SPANS = ("compared_to", "period", "subject")
 
 
 def _is_mark(ch: str) -> bool:

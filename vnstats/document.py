@@ -16,7 +16,7 @@ class Document:
     error: dict | None = None      # {"type": …, "message": …} when it could not be read
     # [{"type": …, "message": …}] when it was read with a repair (bytes replaced)
     warnings: list | None = None
-    # written out already by a worker process, as (writer options, text, figure count),
+    # written out already by a worker process, as (writer options, text, {kind: figures written}),
     # with its figures then left out so that it travels back to the writer quickly
     rendered: tuple | None = field(default=None, repr=False, compare=False)
 
@@ -26,7 +26,17 @@ class Document:
 
     @property
     def figure_count(self) -> int:
-        return len(self.figures) if self.rendered is None else self.rendered[2]
+        return sum(self.kind_counts.values())
+
+    @property
+    def kind_counts(self) -> dict:
+        """How many figures of each kind it has (written, once ``rendered``)."""
+        if self.rendered is not None:
+            return self.rendered[2]
+        counts: dict = {}
+        for f in self.figures:
+            counts[f.kind] = counts.get(f.kind, 0) + 1
+        return counts
 
     def to_dict(self) -> dict:
         out = {"schema": SCHEMA_VERSION, "source": self.source, "encoding": self.encoding,

@@ -6,7 +6,9 @@ starts at once and holds only the paths in flight. ``source`` is the path as
 found: relative paths stay relative, a folder's files are ``FOLDER/NAME``.
 
 Inside folders (``recursive``): hidden files and folders are skipped unless
-``hidden``; ``globs`` choose files by name; symbolic links are followed, and a
+``hidden``; text files are read (``*.txt``, and the names ``globs`` add; each
+also compressed, ``.gz``), so results or notes kept beside the articles are
+not taken for articles; symbolic links are followed, and a
 folder already walked (a link back up the tree) is not walked again. A file
 that cannot be found or read is not skipped: it becomes an ``Input`` with an
 ``error``, so it gets its line in the output.
@@ -23,6 +25,7 @@ from typing import BinaryIO, Iterable, Iterator
 from .reading import DEFAULT_MAX_BYTES, InputError, os_error, read_limited
 
 STDIN = "-"
+TEXT_FILES = ("*.txt",)        # what -r reads, with what --glob adds
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,13 @@ class InputFinder:
                 item = self._read_stdin()
             yield item
 
-    def count(self) -> int | None:
-        """How many inputs there are, found without reading any (None when the list
-        of paths comes from standard input and can be read only once)."""
+    def count(self, skipped: frozenset = frozenset()) -> int | None:
+        """How many inputs there are, but those whose source is ``skipped``,
+        found without reading any (None when the list of paths comes from
+        standard input and can be read only once)."""
         if self.files_from == STDIN:
             return None
-        return sum(1 for _ in self._find())
+        return sum(1 for item in self._find() if item.source not in skipped)
 
     def _find(self) -> Iterator[Input]:
         for path in self.paths:
@@ -120,7 +124,8 @@ class InputFinder:
             return [Input(folder, error=os_error(e, folder).to_dict())]
 
     def _chosen(self, name: str) -> bool:
-        return not self.globs or any(fnmatch.fnmatch(name, g) for g in self.globs)
+        plain = name[:-3] if name.endswith(".gz") else name
+        return any(fnmatch.fnmatch(plain, g) for g in TEXT_FILES + tuple(self.globs))
 
     def _read_stdin(self) -> Input:
         try:

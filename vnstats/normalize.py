@@ -9,7 +9,7 @@ The input is normalised piece by piece, each piece a character and all that
 may join it in NFC: its combining marks, and the few characters that compose
 with what stands before them (Hangul vowel and final jamo, some vowel signs).
 So the pieces put together are the NFC of the whole, and an offset never falls
-inside a piece.
+inside a piece that NFC changes.
 """
 from __future__ import annotations
 
@@ -87,16 +87,35 @@ class Normalizer:
         if unicodedata.is_normalized("NFC", text):
             return self._swap_tones(text), OffsetMap()
         starts, ends, pieces = array("l"), array("l"), []
-        for m in _pieces().finditer(text):
-            i, j = m.span()
-            piece = m.group()
-            if j - i > 1 or not unicodedata.is_normalized("NFC", piece):
-                piece = unicodedata.normalize("NFC", piece)
+        for i, j in _split(text, _pieces().finditer(text)):
+            piece = text[i:j]
+            if unicodedata.is_normalized("NFC", piece):    # NFC as it is: each character its own
+                pieces.append(piece)
+                starts.extend(range(i, j))
+                ends.extend(range(i + 1, j + 1))
+                continue
+            piece = unicodedata.normalize("NFC", piece)
             pieces.append(piece)
             for _ in piece:
                 starts.append(i)
                 ends.append(j)
         return self._swap_tones("".join(pieces)), OffsetMap(starts, ends)
+
+
+def _split(text: str, matches):
+    """The spans of the pieces: each match, cut again before a character that
+    may join the one before it but does not (a vowel jamo after a space)."""
+    for m in matches:
+        i, j = m.span()
+        start = i
+        for k in range(i + 1, j):
+            if unicodedata.combining(text[k]):
+                continue
+            head = unicodedata.normalize("NFC", text[start:k])
+            if unicodedata.normalize("NFC", head + text[k]) == head + text[k]:
+                yield start, k
+                start = k
+        yield start, j
 
 
 @lru_cache(maxsize=1)

@@ -36,6 +36,8 @@ class NumberParser:
         # a digit after a scale word is tenths of it (ba trăm tư, hai ngàn mốt)
         self._after_scale = {w.lower(): Decimal(str(v)) for w, v in
                              rules.dictionaries.get("digit_after_scale", {}).items()}
+        # the word between a part and its whole: một phần hai (ki lô gam)
+        self._fraction_marks = {w.lower() for w in rules.dictionaries.get("fraction_marks", {})}
         # a subunit after its digits scales them: 5 đô la 40 xu is 5,40
         self._subunits = {w.lower(): Decimal(str(v)) for w, v in
                           rules.dictionaries.get("subunit_words", {}).items()}
@@ -70,8 +72,9 @@ class NumberParser:
         """The value of a whole number expression; ``ValueError`` if it has none.
         ``a / b`` (a fraction written before a unit: 1/2 kg) is a over b."""
         tokens = _TOKEN.findall(text)
-        if "/" in tokens:
-            i = tokens.index("/")
+        marks = [i for i, t in enumerate(tokens) if t == "/" or t.lower() in self._fraction_marks]
+        if marks:
+            i = marks[0]
             top, bottom = self._parse(tokens[:i], text), self._parse(tokens[i + 1:], text)
             if bottom.value == 0:
                 raise ValueError(f"division by zero in {text!r}")
@@ -169,8 +172,8 @@ class NumberParser:
                     small = (small or 0) + val
             elif role == "scale_words":
                 group = hundreds + (small or 0)
-                if last_scale is not None and val > last_scale:
-                    total = (total + group) * val         # nghìn tỷ, 3 nghìn tỷ
+                if last_scale is not None and (val > last_scale or (val == last_scale and prev == "scale_words")):
+                    total = (total + group) * val         # nghìn tỷ, 3 nghìn tỷ, tỷ tỷ
                 else:
                     total += (group if (small is not None or hundreds) else Decimal(1)) * val
                 hundreds, small = Decimal(0), None

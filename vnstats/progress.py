@@ -1,5 +1,6 @@
-"""The progress line on a terminal's standard error, and the one-line messages
-that may interrupt it: ``vnstats: PATH: problem``."""
+"""The progress line on a terminal's standard error, the one-line messages
+that may interrupt it (``vnstats: PATH: problem``), and the summary line a
+batch ends with on a terminal."""
 from __future__ import annotations
 
 import os
@@ -15,13 +16,19 @@ class Progress:
 
     def __init__(self, stream: TextIO, shown: bool, total: int | None = None):
         self.stream, self.shown, self.total = stream, shown, total
-        self.done = self.figures = 0
+        self.done = self.figures = self.errors = 0
+        self.kinds: dict[str, int] = {}
         self._start = self._drawn_at = time.monotonic()
         self._drawn = False
 
-    def advance(self, figures: int) -> None:
+    def advance(self, figures: int, kinds: dict | None = None, failed: bool = False) -> None:
+        """One more document done, with ``figures`` figures (``kinds``: how many
+        of each kind), ``failed`` if it has an error."""
         self.done += 1
         self.figures += figures
+        self.errors += failed
+        for kind, n in (kinds or {}).items():
+            self.kinds[kind] = self.kinds.get(kind, 0) + n
         now = time.monotonic()
         if not self.shown or (self.total is None and self.done < 2):     # one file: no bar
             return
@@ -32,6 +39,19 @@ class Progress:
     def message(self, source: str, problem: str) -> None:
         self.clear()
         self.stream.write(f"vnstats: {printable(source)}: {problem}\n")
+        self.stream.flush()
+
+    def summary(self) -> None:
+        """When shown: the line the batch ends with, in place of the progress
+        line: documents, figures by kind, errors, time."""
+        if not self.shown or (self.total is None and self.done < 2):
+            return
+        self.clear()
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(self.kinds.items(), key=lambda kv: -kv[1]))
+        errors = f"{self.errors:,} error{'s' if self.errors != 1 else ''}"
+        self.stream.write(f"vnstats: {self.done:,} documents, {self.figures:,} figures"
+                          + (f" ({kinds})" if kinds else "")
+                          + f", {errors}, {_clock(time.monotonic() - self._start)}\n")
         self.stream.flush()
 
     def clear(self) -> None:

@@ -10,13 +10,17 @@ A text with a few bytes that its encoding cannot decode (a damaged download, a
 truncated character) is read with each bad sequence replaced by U+FFFD and a
 warning saying how many there were: its figures are worth keeping. Only text
 that is mostly undecodable is an error.
+
+A file whose name ends in ``.gz`` is decompressed as it is read (the size
+limit holds for what it holds, so a small file cannot fill the memory).
 """
 from __future__ import annotations
 
 import codecs
 import errno
-import fcntl
+import gzip
 import os
+import zlib
 import stat
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -30,6 +34,7 @@ _CONTROLS = bytes(b for b in range(32) if b not in _TEXT_CONTROLS)
 # for UTF-8 without a BOM, which must be told from a legacy code page) for
 # each sequence that did not.
 GOOD_PER_BAD = 3
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)      # opening a FIFO then returns at once
 _NOT_REGULAR = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
                 (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
@@ -66,7 +71,7 @@ def read_decoded(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
     no limit. Only a regular file is read: it is opened without waiting (a FIFO
     with no writer would block forever) and refused if it is anything else."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         with open(fd, "rb") as f:
             mode = os.fstat(fd)
             if stat.S_ISDIR(mode.st_mode):
@@ -75,11 +80,20 @@ def read_decoded(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
                 if test(mode.st_mode):
                     raise InputError("unreadable", f"not a regular file ({what})")
             check_size(mode.st_size, max_bytes)
-            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~getattr(os, "O_NONBLOCK", 0))
-            data = read_limited(f, max_bytes)
+            if _NONBLOCK:
+                os.set_blocking(fd, True)
+            data = _gunzipped(f, max_bytes) if path.endswith(".gz") else read_limited(f, max_bytes)
     except OSError as e:
         raise os_error(e, path) from None
     return decode_bytes(data)
+
+
+def _gunzipped(stream: BinaryIO, max_bytes: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=stream) as gz:
+            return read_limited(gz, max_bytes)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        raise InputError("decode", f"not a whole gzip file: {str(e).lower() or 'it ends too soon'}") from None
 
 
 def read_limited(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

@@ -23,16 +23,38 @@ import math
 import os
 import re
 import tempfile
-from dataclasses import replace
+from collections import Counter
+from dataclasses import fields, replace
 from decimal import Decimal
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from .document import Document
+from .figure import Figure
 
-CSV_COLUMNS = ("source", "kind", "value", "upper", "unit", "noun", "qualifier",
-               "text", "start", "end", "sentence",
+CSV_COLUMNS = ("source", "kind", "value", "upper", "numerator", "denominator", "unit", "noun",
+               "qualifier", "text", "start", "end", "sentence", "rule",
                "change", "compared_to", "period", "period_from", "period_to", "subject")
 FORMATS = ("jsonl", "csv")
+FIGURE_FIELDS = tuple(f.name for f in fields(Figure))
+
+
+def chosen_fields(format: str, names: Iterable[str] | None, sentence: bool = True) -> tuple | None:
+    """The figure fields to write (None: all), in the order given, or
+    ``ValueError`` naming one that the format does not have."""
+    known = CSV_COLUMNS[1:] if format == "csv" else FIGURE_FIELDS
+    if names is None:
+        if sentence:
+            return None
+        names = known
+    out = []
+    for name in names:
+        if name not in known:
+            raise ValueError(f"no field {name!r}; choose from {', '.join(known)}")
+        if name not in out and (sentence or name != "sentence"):
+            out.append(name)
+    if not out:
+        raise ValueError("no field left to write")
+    return tuple(out)
 
 
 class Writer:
@@ -41,17 +63,23 @@ class Writer:
     JSON read back as the same name)."""
 
     def __init__(self, stream: BinaryIO, format: str = "jsonl", pretty: bool = False,
-                 excel: bool = False, flush: bool = False):
+                 excel: bool = False, flush: bool = False, kinds: Iterable[str] | None = None,
+                 fields: tuple | None = None, header: bool = True):
+        """``kinds``: write only figures of these kinds; ``fields``: only these
+        fields of each figure (``chosen_fields``), in that order; ``header``:
+        begin CSV with its header (and BOM)."""
         self.stream, self.format, self.pretty, self.flush = stream, format, pretty, flush
         self.excel = excel
-        head = ("\ufeff" if excel else "") + (_csv_rows([CSV_COLUMNS]) if format == "csv" else "")
-        if head:
+        self.kinds = frozenset(kinds) if kinds else None
+        self.fields = fields
+        head = ("\ufeff" if excel else "") + (_csv_rows([_columns(fields)]) if format == "csv" else "")
+        if head and header:
             self._write(head)
 
     @property
     def options(self) -> tuple:
         """What ``render`` needs to know: worker processes render with it."""
-        return (self.format, self.pretty, self.excel)
+        return (self.format, self.pretty, self.excel, self.kinds, self.fields)
 
     def write(self, doc: Document) -> Document:
         """Write ``doc``; what was written (an error document if ``doc``
@@ -70,10 +98,28 @@ class Writer:
 
 def render(doc: Document, options: tuple) -> str:
     """The text ``Writer.write`` writes for ``doc``, by ``Writer.options``."""
-    format, pretty, excel = options
+    format, pretty, excel, kinds, chosen = _options(options)
+    figures = [f.to_dict() for f in _written(doc, kinds)]
+    if chosen is not None and format != "csv":
+        figures = [{name: f[name] for name in chosen} for f in figures]
     if format == "csv":
-        return _csv_rows([_row(doc.source, f.to_dict(), excel) for f in doc.figures])
-    return to_json(doc.to_dict(), indent=2 if pretty else None) + "\n"
+        columns = _columns(chosen)
+        return _csv_rows([_row(doc.source, f, excel, columns) for f in figures])
+    out = doc.to_dict()
+    out["figures"] = figures
+    return to_json(out, indent=2 if pretty else None) + "\n"
+
+
+def _options(options: tuple) -> tuple:
+    return tuple(options) + (None,) * (5 - len(options))
+
+
+def _written(doc: Document, kinds) -> list:
+    return doc.figures if kinds is None else [f for f in doc.figures if f.kind in kinds]
+
+
+def _columns(chosen: tuple | None) -> tuple:
+    return CSV_COLUMNS if chosen is None else ("source",) + chosen
 
 
 def safely_rendered(doc: Document, options: tuple) -> Document:
@@ -85,8 +131,9 @@ def safely_rendered(doc: Document, options: tuple) -> Document:
         doc = Document(doc.source, encoding=doc.encoding, error={
             "type": "internal", "message": f"cannot write its figures: {type(e).__name__}: {_first_line(e)}"})
         text = render(doc, options)
-        return replace(doc, rendered=(options, text, 0))
-    return replace(doc, figures=[], rendered=(options, text, len(doc.figures)))
+        return replace(doc, rendered=(options, text, {}))
+    kinds = Counter(f.kind for f in _written(doc, _options(options)[3]))
+    return replace(doc, figures=[], rendered=(options, text, dict(kinds)))
 
 
 def _first_line(e: Exception) -> str:
@@ -150,10 +197,10 @@ def json_number(value) -> str:
     return str(value)                    # 0.1, 1.5E+400: both JSON numbers
 
 
-def _row(source: str, figure: dict, excel: bool = False) -> list:
+def _row(source: str, figure: dict, excel: bool = False, columns: tuple = CSV_COLUMNS) -> list:
     figure = _flat(figure)
-    row = [source] + ["" if figure[c] is None else figure[c] for c in CSV_COLUMNS[1:]]
-    return [_inert(cell) for cell in row] if excel else row
+    row = [source] + ["" if figure[c] is None else figure[c] for c in columns[1:]]
+    return [_cell(_inert(cell) if excel else cell) for cell in row]
 
 
 def _flat(figure: dict) -> dict:
@@ -164,6 +211,13 @@ def _flat(figure: dict) -> dict:
     for key in ("compared_to", "period", "subject"):
         flat[key] = (figure.get(key) or {}).get("text")
     return flat
+
+
+def _cell(value):
+    """A number as JSON writes it (all its digits), anything else as it is."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return json_number(value)
+    return value
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -185,7 +239,10 @@ class AtomicFile:
     on ``commit``: an interrupted run leaves the old file (or none), never half
     of a new one. As a context manager it commits on success, discards on error."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, keep_partial: bool = False):
+        """``keep_partial``: an interruption (Ctrl-C, a signal's exit) commits
+        what was written, rather than discarding it."""
+        self.keep_partial = keep_partial
         self.path = os.path.realpath(path)          # through a symbolic link to its file
         folder, name = os.path.split(self.path)
         mode = _mode_for(self.path)
@@ -197,7 +254,8 @@ class AtomicFile:
         return self.file
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
+        interrupted = exc_type is not None and issubclass(exc_type, (KeyboardInterrupt, SystemExit))
+        if exc_type is None or (self.keep_partial and interrupted):
             self.commit()
         else:
             self.discard()
