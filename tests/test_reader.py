@@ -57,7 +57,7 @@ def test_rules_tried_at_numbers_find_every_match_of_a_whole_scan(extractor, dev_
     for article in dev_articles[:25]:
         read = _read(extractor, article.read_text(encoding="utf-8"))
         for rule in rules:
-            at = [m.span() for m in finder._at(rule, read.marked, read.starts, [])]
+            at = [m.span() for m in finder._at(rule, read.marked, read.starts, read.ends, [])]
             whole = [m.span() for m in rule.compiled.finditer(read.marked)]
             assert at == whole, (rule.id, article.name)
 

@@ -50,7 +50,7 @@ class Candidate:
 # how far before a number a not-a-figure match may start and still be found
 # (Quyết định số 15/2017/QĐ-UBND, ngày 12 tháng 3 năm 2017: far less)
 GUARD_REACH = 60
-# how far after the number it is tried at a figure rule's match may run (a list
+# how far past the number it is tried at a figure rule's match may run (a list
 # of twenty numbers with their units is some 300 characters)
 MATCH_REACH = 1000
 
@@ -93,7 +93,8 @@ class CandidateFinder:
         for rule in self.rules.rules:
             text = read.marked if rule.marked else read.text
             if rule.anchored:
-                matches = self._at(rule, text, read.starts if rule.marked else read.outer_leads, problems)
+                matches = self._at(rule, text, read.starts if rule.marked else read.outer_leads,
+                                   read.ends, problems)
             elif rule.marked or rule.whole:
                 matches = self._whole(rule, text, problems)
             else:
@@ -120,9 +121,10 @@ class CandidateFinder:
             problems.append(RuleTimeout(rule))
             return []
 
-    def _at(self, rule: Rule, text: str, places: list[int], problems: list) -> list:
-        """The matches of ``rule`` tried at ``places`` (where numbers may start),
-        none overlapping the one before, as a scan of the whole text finds them."""
+    def _at(self, rule: Rule, text: str, places: list[int], ends: dict[int, int], problems: list) -> list:
+        """The matches of ``rule`` tried at ``places`` (where numbers may start;
+        ``ends``: where the number at a place ends), none overlapping the one
+        before, as a scan of the whole text finds them."""
         found, done, line_end = [], 0, -1
         match, timeout = rule.compiled.match, self.rules.timeout
         try:
@@ -134,7 +136,7 @@ class CandidateFinder:
                     line_end = len(text) if line_end < 0 else line_end
                 # a match ends on its line, within MATCH_REACH (regex may look
                 # through all the text it is given for a word the rule needs)
-                m = match(text, pos, min(line_end, pos + MATCH_REACH), timeout=timeout)
+                m = match(text, pos, min(line_end, ends.get(pos, pos) + MATCH_REACH), timeout=timeout)
                 if m is not None:
                     if _start(m) < done:
                         continue

@@ -71,6 +71,14 @@ class ReadText:
         return found
 
     @property
+    def ends(self) -> dict[int, int]:
+        """Where the number that starts at an offset ends."""
+        found = self.__dict__.get("_ends")
+        if found is None:
+            found = self.__dict__["_ends"] = {start: end for start, end in self.values}
+        return found
+
+    @property
     def starts(self) -> list[int]:
         """Where the numbers start, and where the digits after a minus sign do."""
         found = self.__dict__.get("_starts")
