@@ -3,7 +3,7 @@
     python bench/score_context.py PRED.jsonl [--gold DIR_OR_FILE ...] [--errors] [--json]
 
 The gold (default: tests/data/context_gold/*.jsonl; see docs/context-annotation.md) has
-one line per gold figure: source, start, end, kind and the four keys of SPEC section 3,
+one line per gold figure: source, start, end, kind and the four keys of the README's field reference,
 "What a figure is about": change, compared_to, period, subject. PRED is vnstats output,
 one document per line, whose figures may carry those keys (a missing key reads as null).
 

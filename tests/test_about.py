@@ -1,4 +1,4 @@
-"""What a figure is about (SPEC section 3): change, compared_to, period, subject.
+"""What a figure is about (the README's field reference): change, compared_to, period, subject.
 
 Small made-up sentences pin each behaviour; the hand-made gold of
 tests/data/context_gold (docs/context-annotation.md) gives the per-key precision

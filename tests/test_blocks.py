@@ -28,7 +28,7 @@ CONTEXTS = [r"\d+\s*(?P<w>{d})(?![^\W\d_])", r"(?P<w>{d})\s*/", r"(?<![^\W\d_])(
 
 # The long form of {number} that its comment in numbers.yaml gives.
 LONG_NUMBER = (r"(?:{sign})?(?:{scaled_part}"
-               r"(?:(?<=tr|k)\d(?![\d.,])|\s+(?:{digit_after_scale})(?![^\W\d_]))?"
+               r"(?:(?<=tr|k)\d(?![\d.,])|{scale_digit})?"
                r"(?:\s+{scaled_part})*(?:\s+(?:linh\s+|lẻ\s+)?(?:{word_hundreds}|{word_tens})"
                r"|\s+(?:linh|lẻ)\s+{word_digit}(?![^\W\d_]))?(?:{word_decimals})?"
                r"|{digit_decimal}|{word_small})")

@@ -1,5 +1,5 @@
 """What a figure is about: which way it moved, against what, for when, and what
-it measures (SPEC section 3: ``change``, ``compared_to``, ``period``, ``subject``).
+it measures (the README's fields: ``change``, ``compared_to``, ``period``, ``subject``).
 
 The words are in ``patterns/about.yaml``; this module only reads them. It works
 sentence by sentence: each sentence's clauses, time expressions and comparison

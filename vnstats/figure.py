@@ -2,6 +2,7 @@
 ``figures`` list (README, "Fields")."""
 from __future__ import annotations
 
+from decimal import Decimal
 from dataclasses import dataclass, fields
 from typing import Literal, get_args
 
@@ -15,10 +16,11 @@ class Figure:
     text: str
     start: int
     end: int
-    value: int | float
-    upper: int | float | None = None
-    numerator: int | float | None = None
-    denominator: int | float | None = None
+    # (a value no int or float can hold stays a Decimal, written out whole)
+    value: int | float | Decimal
+    upper: int | float | Decimal | None = None
+    numerator: int | float | Decimal | None = None
+    denominator: int | float | Decimal | None = None
     unit: str | None = None
     noun: str | None = None
     qualifier: str | None = None

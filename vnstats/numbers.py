@@ -7,7 +7,7 @@ Arithmetic is done in ``Decimal`` so ``4,1 triệu`` is exactly 4100000.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 import regex
 
@@ -70,16 +70,21 @@ class NumberParser:
     # ------------------------------------------------------------------ words
     def parse(self, text: str) -> ParsedNumber:
         """The value of a whole number expression; ``ValueError`` if it has none.
-        ``a / b`` (a fraction written before a unit: 1/2 kg) is a over b."""
-        tokens = _TOKEN.findall(text)
-        marks = [i for i, t in enumerate(tokens) if t == "/" or t.lower() in self._fraction_marks]
-        if marks:
-            i = marks[0]
-            top, bottom = self._parse(tokens[:i], text), self._parse(tokens[i + 1:], text)
-            if bottom.value == 0:
-                raise ValueError(f"division by zero in {text!r}")
-            return ParsedNumber(top.value / bottom.value, None, top.has_digits)
-        return self._parse(tokens, text)
+        ``a / b`` (a fraction written before a unit: 1/2 kg) is a over b. Work is
+        exact however many digits the text has (a 4,301-digit number stays whole)."""
+        with localcontext() as ctx:
+            ctx.prec = max(28, len(text) + 10)
+            tokens = _TOKEN.findall(text)
+            marks = [i for i, t in enumerate(tokens) if t == "/" or t.lower() in self._fraction_marks]
+            if marks:
+                i = marks[0]
+                top, bottom = self._parse(tokens[:i], text), self._parse(tokens[i + 1:], text)
+                if bottom.value == 0:
+                    raise ValueError(f"division by zero in {text!r}")
+                with localcontext() as short:
+                    short.prec = 28
+                    return ParsedNumber(top.value / bottom.value, None, top.has_digits)
+            return self._parse(tokens, text)
 
     def _parse(self, tokens: list[str], text: str) -> ParsedNumber:
         total = Decimal(0)      # completed scale groups

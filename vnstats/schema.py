@@ -2,8 +2,8 @@
 
 The schema itself is data, ``schema.json`` beside this module, shipped in the
 package; ``vnstats schema`` prints it. It describes one line of ``vnstats
-extract`` output: the document object and every field of every figure (SPEC
-section 3). Validating needs the ``jsonschema`` package, which vnstats itself
+extract`` output: the document object and every field of every figure (the
+README's field reference). Validating needs the ``jsonschema`` package, which vnstats itself
 does not depend on::
 
     import jsonschema, vnstats.schema
