@@ -53,8 +53,8 @@ class AboutReader:
         self.rules = rules
         self.durations = {str(u) for u in rules.dictionaries.get("about_duration_units", {})}
         self._problems: list = []
-        self._re: dict = {}
-        for name in ("about_period", "about_not_period_before", "about_bare_now",
+        self._re = {name: regex.compile(single_line(rules.expand("{%s}" % name)), regex.IGNORECASE)
+                    for name in ("about_period", "about_not_period_before", "about_bare_now",
                      "about_report_length", "about_compare", "about_base_after",
                      "about_plan_base", "about_change_before", "about_change_multiplier",
                      "about_signed", "about_equivalent", "about_list_change",
@@ -62,17 +62,7 @@ class AboutReader:
                      "about_clause_break", "about_ratio_before", "about_change_subject",
                      "about_label_before", "about_not_head", "about_count_head",
                      "about_subject_link", "about_measure_verb_before",
-                     "about_action_before"):
-            self._pattern(name)
-
-    def _pattern(self, name: str):
-        """The compiled block ``name`` (compiled on first use by a reader that
-        came from an older rule cache without it)."""
-        pattern = self._re.get(name)
-        if pattern is None:
-            pattern = self._re[name] = regex.compile(
-                single_line(self.rules.expand("{%s}" % name)), regex.IGNORECASE)
-        return pattern
+                     "about_action_before", "about_list_gap")}
 
     # ------------------------------------------------------------------ driver
     def attach(self, original: str, text: str, omap: OffsetMap, figures: list[Figure],
@@ -153,12 +143,12 @@ class AboutReader:
         if f.change:
             return
         if prev is not None:
-            gap = text[prev.end:f.start]
             if self._search("about_equivalent", text, prev.end, f.start):
                 f.restates = prev
                 f.change = prev.change
                 return
-            if prev.change and prev.figure.kind == kind and _is_list_gap(gap):
+            if prev.change and prev.figure.kind == kind \
+                    and self._match("about_list_gap", text, prev.end, f.start, full=True):
                 f.change = prev.change
                 return
         if text[max(s.start, f.start - 1):f.start] == "(":
@@ -366,14 +356,14 @@ class AboutReader:
             return None
 
     def _search(self, name, text, lo, hi):
-        return self._timed(self._pattern(name).search, name, text, lo, hi)
+        return self._timed(self._re[name].search, name, text, lo, hi)
 
     def _match(self, name, text, lo, hi, full=False):
-        pattern = self._pattern(name)
+        pattern = self._re[name]
         return self._timed(pattern.fullmatch if full else pattern.match, name, text, lo, hi)
 
     def _all(self, name, text, lo, hi):
-        found = self._timed(lambda *a, **k: list(self._pattern(name).finditer(*a, **k)), name, text, lo, hi)
+        found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)), name, text, lo, hi)
         return found or []
 
 
@@ -398,10 +388,6 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _inside_any(f: _Fig, periods) -> bool:
     return any(p[0] <= f.start and f.end <= p[1] for p in periods)
-
-
-def _is_list_gap(gap: str) -> bool:
-    return regex.fullmatch(r"\s*(?:,|;)?\s*(?:và|hoặc|,)?\s*", gap) is not None
 
 
 def _titled(word: str) -> bool:

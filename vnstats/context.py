@@ -82,17 +82,10 @@ class ContextBuilder:
                 sentence=original[s_start:s_end],
                 rule=c.rule.id,
             ))
-        self._about_reader().attach(original, text, omap, out, places, self._problems)
+        self._about.attach(original, text, omap, out, places, self._problems)
         for fig in out:
             _whole_spans(original, fig)
         return out
-
-    def _about_reader(self) -> AboutReader:
-        """What each figure is about (``about``); built here if a cached builder lacks it."""
-        reader = self.__dict__.get("_about")
-        if reader is None:
-            reader = self._about = AboutReader(self.rules)
-        return reader
 
     def _stretch(self, text: str, start: int) -> str | None:
         """The text a noun starting at ``start`` is looked for in (None: none)."""

@@ -19,7 +19,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .candidates import CandidateFinder
+from .candidates import CandidateFinder, RuleTimeout
 from .context import ContextBuilder
 from .figure import Figure
 from .numbers import NumberParser
@@ -76,7 +76,6 @@ class Extractor:
         try:
             read = self.reader.read(normalized)
         except TimeoutError:
-            from .candidates import RuleTimeout
             self.problems.append(RuleTimeout(self.reader.rule))
             return []
         excluded: list[tuple[int, int]] = []        # scores, then not-a-figure matches

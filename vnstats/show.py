@@ -53,7 +53,7 @@ def label(fig: Figure) -> str:
         amount = "×" + amount
     if fig.unit and fig.kind != "percent":
         amount += " " + fig.unit
-    change = _CHANGE_SIGNS.get(getattr(fig, "change", None) or "", "")
+    change = _CHANGE_SIGNS.get(fig.change or "", "")
     return change + _QUALIFIER_SIGNS.get(fig.qualifier or "", "") + amount
 
 
