@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from .literals import LiteralIndex, Scanner
 from .numbers import NumberParser, ParsedNumber
 from .reader import ReadText
 from .rules import Rule, RuleSet
@@ -70,6 +71,15 @@ class CandidateFinder:
         self.rules = rules
         self.numbers = numbers
         self._read: ReadText | None = None      # the text being built from
+        # one scan finds every line that holds what some rule requires
+        self.scanner = Scanner(s for r in rules.rules + rules.exclusions for s in (r.needs or ()))
+
+    def index(self, read: ReadText) -> LiteralIndex:
+        """The lines of ``read`` that hold each rule's required strings (made once a text)."""
+        found = read.__dict__.get("_literals")
+        if found is None:
+            found = read.__dict__["_literals"] = LiteralIndex(self.scanner, read.text)
+        return found
 
     def exclusions(self, read: ReadText, problems: list,
                    near: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -78,9 +88,14 @@ class CandidateFinder:
         candidate's number) or inside it: all ``resolve`` looks at is whether
         such a number is overlapped."""
         windows = _windows(read.text, near, GUARD_REACH)
+        index = self.index(read)
+        stops = [w[2] for w in windows]
         spans = []
         for rule in self.rules.exclusions:
-            for m in self._scan(rule, read.text, windows, problems):
+            mine = windows
+            if rule.needs is not None:
+                mine = index.near(index.offsets(rule.needs), windows, stops)
+            for m in self._scan(rule, read.text, mine, problems):
                 spans.append(m.span())
         return spans
 
@@ -89,18 +104,29 @@ class CandidateFinder:
         is a score: its span is added to ``excluded`` so no other rule reads it."""
         self._read = read
         out: list[Candidate] = []
+        index = self.index(read)
         number_lines = None
+        stops = {}                  # where a match from each place must end, by places
         for rule in self.rules.rules:
             text = read.marked if rule.marked else read.text
+            offsets = None if rule.needs is None else index.offsets(rule.needs)
+            if offsets is not None and not offsets:
+                continue
             if rule.anchored:
-                matches = self._at(rule, text, read.starts if rule.marked else read.outer_leads,
-                                   read.ends, problems)
+                where = read.starts if rule.marked else read.outer_leads
+                if offsets is not None:
+                    if rule.marked not in stops:
+                        stops[rule.marked] = _line_ends(read.text, where)
+                    where = index.near(offsets, where, stops[rule.marked])
+                matches = self._at(rule, text, where, read.ends, problems)
             elif rule.marked or rule.whole:
                 matches = self._whole(rule, text, problems)
             else:
                 if number_lines is None:
                     number_lines = _lines_of(read.text, read.leads)
-                matches = self._scan(rule, text, number_lines, problems)
+                where = number_lines if offsets is None else \
+                    index.near(offsets, number_lines, [w[2] for w in number_lines])
+                matches = self._scan(rule, text, where, problems)
             for m in matches:
                 try:
                     built = self._build(rule, m)
@@ -310,6 +336,17 @@ def _lines_of(text: str, places: list[int]) -> list[tuple[int, int, int]]:
         last_end = len(text) if line_end < 0 else line_end
         lines.append((line_start, last_end, last_end))
     return lines
+
+
+def _line_ends(text: str, places: list[int]) -> list[int]:
+    """Where the line of each of ``places`` (sorted offsets) ends."""
+    out, end = [], -1
+    for pos in places:
+        if pos > end:
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+        out.append(end)
+    return out
 
 
 def _windows(text: str, spans, reach: int) -> list[tuple[int, int, int]]:

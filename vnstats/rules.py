@@ -31,6 +31,7 @@ import yaml
 
 from .normalize import Normalizer
 from .anchors import anchor, needs_digits, translate
+from .literals import required
 from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
 
@@ -99,6 +100,8 @@ class Rule:
     anchored: bool = False
     # a user's rule that needs the digits themselves: run over the whole text
     whole: bool = False
+    # strings one of which every match holds (``literals.required``), or None
+    needs: frozenset | None = None
 
     @property
     def where(self) -> str:
@@ -209,6 +212,7 @@ class RuleSet:
                 elif Path(rule.file).resolve().parent != builtin:
                     rule.whole, rule.anchored = True, False
             rule.compiled = rs.compile(rule.pattern, rule)
+            rule.needs = required(rule.pattern)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
 

@@ -1,0 +1,64 @@
+"""The required strings of a rule: what lets the engine skip it where it cannot match."""
+from pathlib import Path
+
+import pytest
+
+from vnstats.extractor import Extractor
+from vnstats.literals import EDGE, LiteralIndex, Scanner, required
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def test_required_reads_words_and_edges():
+    assert required(r"\d+\s*(?:%|phần\s+trăm(?![^\W\d_]))") == {"%", "trăm" + EDGE}
+    assert required(r"(?<![^\W\d_])gấp\s+\d+") == {EDGE + "gấp"}
+    # an alternation requires what each side does; a side without a word, nothing
+    assert required(r"\d+\s+(?:lần|lượt)") == {"lần", "lượt"}
+    assert required(r"\d+(?:\s+lần)?") is None
+    # a lookahead's words are not in the match: no requirement from them
+    assert required(r"\d+(?=\s+tỷ)") is None
+    # a letter alone is in every line: not worth looking for
+    assert required(r"\d+\s*(?:m|g)") is None
+
+
+def test_index_finds_words_at_their_edges_only():
+    scanner = Scanner(["tr" + EDGE, "triệu" + EDGE, "%"])
+    text = "Trong năm, 2tr5 một tháng; 3 Triệu người; 40%"
+    index = LiteralIndex(scanner, text)
+    assert index.offsets(frozenset({"tr" + EDGE})) == [text.index("tr5")]
+    assert index.offsets(frozenset({"triệu" + EDGE})) == [text.index("Triệu")]
+    assert index.offsets(frozenset({"tr" + EDGE, "%"})) == [text.index("tr5"), text.index("%")]
+
+
+def _texts(extractor):
+    texts = [ex.text for ex in extractor.rules.all_examples()]
+    if DEV.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[:20]]
+    return texts
+
+
+def test_every_match_holds_a_required_string(extractor):
+    """On the rule files' examples and real articles, each match of each rule
+    with required strings holds one of them: skipping a rule elsewhere loses nothing."""
+    rules = [r for r in extractor.rules.rules + extractor.rules.exclusions if r.needs]
+    assert len(rules) > 40
+    scanner = Scanner(s for r in rules for s in r.needs)
+    checked = 0
+    for text in _texts(extractor):
+        normalized, _ = extractor.rules.normalizer.normalize(text)
+        read = extractor.reader.read(normalized)
+        index = LiteralIndex(scanner, normalized)
+        for rule in rules:
+            subject = read.marked if rule.marked else read.text
+            offsets = index.offsets(rule.needs)
+            for m in rule.compiled.finditer(subject):
+                start, end = m.span()
+                assert any(start <= o < end for o in offsets), \
+                    f"{rule.id} matched {normalized[start:end]!r} without any of {sorted(rule.needs)}"
+                checked += 1
+    assert checked > 1000

@@ -1,0 +1,249 @@
+"""What text a rule's every match must hold: its *required words*.
+
+A rule for money cannot match a line without a currency, one for percentages
+not without ``%`` or ``phần trăm``. ``required`` reads a compiled pattern (with
+Python's own regex parser, on a copy made readable to it) and returns a set
+of lower-case strings, one of which is inside every match, or None when it
+cannot tell. The engine then tries a rule only on the lines that hold one of
+them (``LiteralIndex``), which spares most rules most numbers: what the
+field's engines call a prefilter.
+
+The answer is safe by construction: lookarounds, back-references and
+anything the parser does not read count as "no requirement", never as one.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from bisect import bisect_left
+
+import regex
+
+from .tries import trie_regex
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    try:
+        from re import _parser as sre_parse          # Python 3.11+
+        from re import _constants as sre
+    except ImportError:                              # Python 3.10
+        import sre_parse                             # type: ignore[no-redef]
+        import sre_constants as sre                  # type: ignore[no-redef]
+
+MAX_SET = 64          # exact strings a part of a pattern may stand for
+# in a required string: no letter may stand here (a word's edge, as the
+# pattern asserts it with (?<![^\W\d_]) or (?![^\W\d_])), "tr" in 2tr5 not in trong
+EDGE = "\x00"
+MAX_CLASS = 6         # characters a class may hold and still be literal
+_EMPTY = frozenset({""})
+
+# regex-module syntax that Python's parser does not read, made readable: the
+# answer stays safe (a class of letters is no requirement, a group is a group)
+_READABLE = [
+    (re.compile(r"\\[pP]\{[^}]*\}"), r"\\w"),
+    (re.compile(r"(?<!\\)([*+?}])\+"), r"\1"),              # possessive quantifiers
+    (re.compile(r"\(\?>"), "(?:"),                          # atomic groups
+    (re.compile(r"\(\?P<\w+>"), "(?:"),                     # names may repeat in regex
+    (re.compile(r"\(\?P=\w+\)"), ""),                       # back-references
+]
+
+
+def required(pattern: str) -> frozenset[str] | None:
+    """Strings (lower case), one of which every match of ``pattern`` holds;
+    None if the pattern does not say."""
+    source = pattern
+    for old, new in _READABLE:
+        source = old.sub(new, source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = sre_parse.parse(source, re.IGNORECASE)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    try:
+        exact, need = _sequence(list(tree))
+    except RecursionError:
+        return None
+    found = _need(exact, need)
+    if found is None or not all(_selective(s) for s in found):
+        return None
+    return frozenset(_tidy(s) for s in found)
+
+
+def _tidy(s: str) -> str:
+    """A required string with one edge mark at most at each end, none inside
+    (an edge inside a string holds wherever the string does)."""
+    body = s.strip(EDGE)
+    return (EDGE if s.startswith(EDGE) else "") + body.replace(EDGE, "") + (EDGE if s.endswith(EDGE) else "")
+
+
+def _selective(s: str) -> bool:
+    """Whether a required string is rare enough to be worth looking for: a
+    letter or a digit alone is in every line."""
+    s = s.replace(EDGE, "").strip()
+    return len(s) >= 2 or (len(s) == 1 and not s.isalnum())
+
+
+def _need(exact, need):
+    """What a part requires, from its exact strings or its requirement."""
+    if exact is not None:
+        return None if "" in exact else frozenset(exact)
+    return need
+
+
+def _cost(strings) -> float:
+    """How often some string of a set may be found: short ones, many of them, often."""
+    return sum((0.5 if s.endswith(EDGE) else 1.0) / (len(s.replace(EDGE, "")) ** 2 or 1)
+               if _selective(s) else 100.0 for s in strings)
+
+
+def _best(options):
+    options = [o for o in options if o]
+    return min(options, key=_cost) if options else None
+
+
+def _sequence(items) -> tuple[frozenset | None, frozenset | None]:
+    """(exact strings, requirement) of parts one after another."""
+    current = _EMPTY                  # the exact strings of the parts read so far
+    options = []
+    for op, av in items:
+        exact, need = _item(op, av)
+        if exact is not None and current is not None and len(current) * len(exact) <= MAX_SET:
+            current = frozenset(a + b for a in current for b in exact)
+            continue
+        options.append(_need(current, None))
+        if exact is not None:
+            current = exact
+        else:
+            options.append(need)
+            current = _EMPTY
+    if not options:
+        return current, None
+    options.append(_need(current, None))
+    return None, _best(options)
+
+
+def _edges():
+    letter, word = sre_parse.parse(r"[^\W\d_]"), sre_parse.parse(r"\w")
+    return {str(list(letter)), str(list(word))}
+
+
+_EDGE_BODIES = _edges()      # what may not stand at an edge: a letter (or a word character)
+
+
+def _char(code: int) -> str | None:
+    """A character as the text holds it; None for the marks of numbers
+    (private-use characters of the marked text, never in the text itself)."""
+    return None if 0xE000 <= code <= 0xF8FF else chr(code).lower()
+
+
+def _item(op, av):
+    if op is sre.LITERAL:
+        ch = _char(av)
+        return (None, None) if ch is None else (frozenset({ch}), None)
+    if op is sre.IN:
+        chars = set()
+        for kind, value in av:
+            if kind is sre.LITERAL:
+                chars.add(_char(value))
+            elif kind is sre.RANGE and value[1] - value[0] < MAX_CLASS:
+                chars.update(_char(c) for c in range(value[0], value[1] + 1))
+            else:
+                return None, None
+        if None in chars:
+            return None, None
+        return (frozenset(chars), None) if len(chars) <= MAX_CLASS else (None, None)
+    if op is sre.ASSERT_NOT and str(list(av[1])) in _EDGE_BODIES:
+        return frozenset({EDGE}), None
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return _EMPTY, None
+    if op is sre.SUBPATTERN:
+        return _sequence(list(av[-1]))
+    if op is getattr(sre, "ATOMIC_GROUP", None):
+        return _sequence(list(av))
+    if op is sre.BRANCH:
+        parts = [_sequence(list(b)) for b in av[1]]
+        if all(e is not None for e, _ in parts):
+            union = frozenset().union(*(e for e, _ in parts))
+            if len(union) <= MAX_SET:
+                return union, None
+        needs = [_need(e, n) for e, n in parts]
+        if any(n is None for n in needs):
+            return None, None
+        return None, frozenset().union(*needs)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+        low, high, body = av
+        exact, need = _sequence(list(body))
+        if low == high == 1:
+            return exact, need
+        if low == 0 and high == 1 and exact is not None:
+            return exact | _EMPTY, None
+        return None, (_need(exact, need) if low >= 1 else None)
+    return None, None
+
+
+class LiteralIndex:
+    """Where a text holds the strings the rules require, found by one scan
+    for all of them (overlapping, so that none hides another)."""
+
+    def __init__(self, scanner: "Scanner", text: str):
+        self._at: dict[str, list[int]] = {}
+        letter = _LETTER.match
+        n = len(text)
+        for m in scanner.pattern.finditer(text, overlapped=True):
+            found = m.group().lower()
+            held = scanner.prefixes.get(found)
+            if held is None:            # a letter whose lower case is not its fold
+                held = scanner.prefixes_of(found)
+            start = m.start()
+            for string, size, before, after in held:
+                if before and start and letter(text, start - 1):
+                    continue
+                if after and start + size < n and letter(text, start + size):
+                    continue
+                self._at.setdefault(string, []).append(start)
+        self._merged: dict[frozenset, list[int]] = {}
+
+    def offsets(self, strings: frozenset) -> list[int]:
+        """Where one of ``strings`` starts, in order (an empty list: nowhere)."""
+        found = self._merged.get(strings)
+        if found is None:
+            at = self._at
+            lists = [at[s] for s in strings if s in at]
+            found = lists[0] if len(lists) == 1 else sorted(o for part in lists for o in part)
+            self._merged[strings] = found
+        return found
+
+    @staticmethod
+    def near(offsets: list[int], places, stops) -> list:
+        """The ``places`` (offsets, or windows that start at their first item)
+        from which one of ``offsets`` is found before the place's stop."""
+        kept = []
+        n = len(offsets)
+        for place, stop in zip(places, stops):
+            i = bisect_left(offsets, place if isinstance(place, int) else place[0])
+            if i < n and offsets[i] < stop:
+                kept.append(place)
+        return kept
+
+
+_LETTER = regex.compile(r"[^\W\d_]")
+
+
+class Scanner:
+    """One pattern that finds all required strings (ignoring case) as written,
+    edges aside; for each string it finds, the required strings it starts
+    with (a scan reports one string a place: the longest), with their edges."""
+
+    def __init__(self, strings):
+        strings = sorted(set(strings))
+        surfaces = sorted({s.replace(EDGE, "") for s in strings})
+        self.pattern = regex.compile(trie_regex(surfaces) or "(?!)", regex.IGNORECASE)
+        self._strings = [(s, len(s.replace(EDGE, "")), s.startswith(EDGE), s.endswith(EDGE))
+                         for s in strings]
+        self.prefixes = {surface: self.prefixes_of(surface) for surface in surfaces}
+
+    def prefixes_of(self, found: str) -> tuple:
+        folded = found.casefold()
+        return tuple(item for item in self._strings
+                     if folded.startswith(item[0].replace(EDGE, "").casefold()))
