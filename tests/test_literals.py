@@ -20,8 +20,9 @@ def test_required_reads_words_and_edges():
     # an alternation requires what each side does; a side without a word, nothing
     assert required(r"\d+\s+(?:lần|lượt)") == {"lần", "lượt"}
     assert required(r"\d+(?:\s+lần)?") is None
-    # a lookahead's words are not in the match: no requirement from them
-    assert required(r"\d+(?=\s+tỷ)") is None
+    # a lookahead's words are not in the match, but after its start on its line
+    assert required(r"\d+(?=\s+tỷ)") == {"tỷ"}
+    assert required(r"(?<=tỷ\s)\d+") is None
     # a letter alone is in every line: not worth looking for
     assert required(r"\d+\s*(?:m|g)") is None
 
@@ -57,8 +58,14 @@ def test_every_match_holds_a_required_string(extractor):
             subject = read.marked if rule.marked else read.text
             offsets = index.offsets(rule.needs)
             for m in rule.compiled.finditer(subject):
+                # where the engine looks: from the number (or its line's start,
+                # for a lead's words) to the end of the line
                 start, end = m.span()
-                assert any(start <= o < end for o in offsets), \
-                    f"{rule.id} matched {normalized[start:end]!r} without any of {sorted(rule.needs)}"
+                line_end = normalized.find("\n", start)
+                stop = len(normalized) if line_end < 0 else line_end
+                if rule.needs_on_line:
+                    start = normalized.rfind("\n", 0, start) + 1
+                assert any(start <= o < stop for o in offsets), \
+                    f"{rule.id} matched {normalized[m.start():end]!r} without any of {sorted(rule.needs)}"
                 checked += 1
     assert checked > 1000

@@ -117,7 +117,12 @@ class CandidateFinder:
                 if offsets is not None:
                     if rule.marked not in stops:
                         stops[rule.marked] = _line_ends(read.text, where)
-                    where = index.near(offsets, where, stops[rule.marked])
+                    starts = None
+                    if rule.needs_on_line:
+                        if (rule.marked, 0) not in stops:
+                            stops[rule.marked, 0] = _line_starts(read.text, where)
+                        starts = stops[rule.marked, 0]
+                    where = index.near(offsets, where, stops[rule.marked], starts)
                 matches = self._at(rule, text, where, read.ends, problems)
             elif rule.marked or rule.whole:
                 matches = self._whole(rule, text, problems)
@@ -346,6 +351,18 @@ def _line_ends(text: str, places: list[int]) -> list[int]:
             end = text.find("\n", pos)
             end = len(text) if end < 0 else end
         out.append(end)
+    return out
+
+
+def _line_starts(text: str, places: list[int]) -> list[int]:
+    """Where the line of each of ``places`` (sorted offsets) starts."""
+    out, start, end = [], 0, -1
+    for pos in places:
+        if pos > end:
+            start = text.rfind("\n", max(0, end), pos) + 1 if end >= 0 else text.rfind("\n", 0, pos) + 1
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+        out.append(start)
     return out
 
 

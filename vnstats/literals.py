@@ -1,15 +1,18 @@
-"""What text a rule's every match must hold: its *required words*.
+"""What text a rule's every match must hold: its *required strings*.
 
-A rule for money cannot match a line without a currency, one for percentages
-not without ``%`` or ``phần trăm``. ``required`` reads a compiled pattern (with
-Python's own regex parser, on a copy made readable to it) and returns a set
-of lower-case strings, one of which is inside every match, or None when it
-cannot tell. The engine then tries a rule only on the lines that hold one of
-them (``LiteralIndex``), which spares most rules most numbers: what the
-field's engines call a prefilter.
+A rule for money cannot match without a currency, one for percentages not
+without ``%`` or ``phần trăm``. ``required`` reads a pattern (with Python's own
+regex parser, on a copy made readable to it) and returns a set of lower-case
+strings, one of which every match holds from its start to the end of its line
+(in the match, or in a lookahead), or None when it cannot tell. ``EDGE`` in a
+string marks where the pattern asserts a word's edge. The engine finds all
+required strings of a text in one scan (``LiteralIndex``) and tries a rule
+only at the numbers that have one of its strings after them on their line:
+what the field's engines call a prefilter.
 
-The answer is safe by construction: lookarounds, back-references and
-anything the parser does not read count as "no requirement", never as one.
+The answer errs one way only: a lookbehind, a negative lookahead, a
+back-reference, anything the parser does not read, counts as requiring
+nothing; a rule whose strings are as common as a single letter is not gated.
 """
 from __future__ import annotations
 
@@ -155,6 +158,10 @@ def _item(op, av):
         return (frozenset(chars), None) if len(chars) <= MAX_CLASS else (None, None)
     if op is sre.ASSERT_NOT and str(list(av[1])) in _EDGE_BODIES:
         return frozenset({EDGE}), None
+    if op is sre.ASSERT and av[0] == 1:
+        # what a lookahead reads is not in the match but after its start, on
+        # its line (a rule reads no further): required there all the same
+        return None, _need(*_sequence(list(av[1])))
     if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
         return _EMPTY, None
     if op is sre.SUBPATTERN:
@@ -215,13 +222,16 @@ class LiteralIndex:
         return found
 
     @staticmethod
-    def near(offsets: list[int], places, stops) -> list:
+    def near(offsets: list[int], places, stops, starts=None) -> list:
         """The ``places`` (offsets, or windows that start at their first item)
-        from which one of ``offsets`` is found before the place's stop."""
+        with one of ``offsets`` from the place (or from its item in ``starts``)
+        to the place's stop."""
         kept = []
         n = len(offsets)
-        for place, stop in zip(places, stops):
-            i = bisect_left(offsets, place if isinstance(place, int) else place[0])
+        if starts is None:
+            starts = (p if isinstance(p, int) else p[0] for p in places)
+        for place, start, stop in zip(places, starts, stops):
+            i = bisect_left(offsets, start)
             if i < n and offsets[i] < stop:
                 kept.append(place)
         return kept

@@ -102,6 +102,9 @@ class Rule:
     whole: bool = False
     # strings one of which every match holds (``literals.required``), or None
     needs: frozenset | None = None
+    # True when the required strings may stand before the number (in the lead):
+    # looked for on the whole line, not only after the number
+    needs_on_line: bool = False
 
     @property
     def where(self) -> str:
@@ -203,6 +206,7 @@ class RuleSet:
             rs.examples.extend(rs._examples(path, data.get("examples"), lines, ("examples",), None))
             rs.examples.extend(rs._number_examples(path, data, lines))
         for rule in by_id.values():
+            written = rule.pattern
             source, rule.anchored = anchor(rule.pattern, number_words)
             rule.pattern = rs.expand(source, rule)
             if not rule.exclude:
@@ -213,6 +217,10 @@ class RuleSet:
                     rule.whole, rule.anchored = True, False
             rule.compiled = rs.compile(rule.pattern, rule)
             rule.needs = required(rule.pattern)
+            if rule.needs is None and rule.anchored:
+                # what the lead before the number requires (gấp, a word of paying):
+                # somewhere on the number's line
+                rule.needs, rule.needs_on_line = required(rs.expand(written, rule)), True
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
 
