@@ -194,21 +194,29 @@ class LiteralIndex:
     for all of them (overlapping, so that none hides another)."""
 
     def __init__(self, scanner: "Scanner", text: str):
-        self._at: dict[str, list[int]] = {}
-        letter = _LETTER.match
+        at: dict[str, list[int]] = {}
+        self._at = at
+        low = text.lower()
+        if len(low) == len(text):                     # the usual case: a fast scan
+            found = ((m.start(), m.group(1)) for m in scanner.fast.finditer(low))
+        else:                                         # a letter that lowers to two
+            found = ((m.start(), m.group().lower()) for m in scanner.pattern.finditer(text, overlapped=True))
         n = len(text)
-        for m in scanner.pattern.finditer(text, overlapped=True):
-            found = m.group().lower()
-            held = scanner.prefixes.get(found)
+        prefixes = scanner.prefixes
+        for start, surface in found:
+            held = prefixes.get(surface)
             if held is None:            # a letter whose lower case is not its fold
-                held = scanner.prefixes_of(found)
-            start = m.start()
+                held = scanner.prefixes_of(surface)
             for string, size, before, after in held:
-                if before and start and letter(text, start - 1):
+                # a word's edge: no letter there (isalpha: a letter by any count)
+                if before and start and text[start - 1].isalpha():
                     continue
-                if after and start + size < n and letter(text, start + size):
+                if after and start + size < n and text[start + size].isalpha():
                     continue
-                self._at.setdefault(string, []).append(start)
+                if string in at:
+                    at[string].append(start)
+                else:
+                    at[string] = [start]
         self._merged: dict[frozenset, list[int]] = {}
 
     def offsets(self, strings: frozenset) -> list[int]:
@@ -237,9 +245,6 @@ class LiteralIndex:
         return kept
 
 
-_LETTER = regex.compile(r"[^\W\d_]")
-
-
 class Scanner:
     """One pattern that finds all required strings (ignoring case) as written,
     edges aside; for each string it finds, the required strings it starts
@@ -249,6 +254,8 @@ class Scanner:
         strings = sorted(set(strings))
         surfaces = sorted({s.replace(EDGE, "") for s in strings})
         self.pattern = regex.compile(trie_regex(surfaces) or "(?!)", regex.IGNORECASE)
+        # over lower-cased text, Python's own engine finds them some four times faster
+        self.fast = re.compile("(?=(" + (trie_regex(surfaces, re.escape) or "(?!)") + "))")
         self._strings = [(s, len(s.replace(EDGE, "")), s.startswith(EDGE), s.endswith(EDGE))
                          for s in strings]
         self.prefixes = {surface: self.prefixes_of(surface) for surface in surfaces}
