@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from vnstats.extractor import Extractor
-from vnstats.literals import EDGE, LiteralIndex, Scanner, required
+from vnstats.literals import EDGE, LiteralIndex, Scanner, first_chars, first_key, required
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 
@@ -25,6 +25,15 @@ def test_required_reads_words_and_edges():
     assert required(r"(?<=tỷ\s)\d+") is None
     # a letter alone is in every line: not worth looking for
     assert required(r"\d+\s*(?:m|g)") is None
+
+
+def test_first_chars():
+    assert first_chars(r"(?<![\w.,])\d+\s*[x×]") == {"\\d"}
+    assert first_chars(r"(?:từ\s+)?\d+") == {"t", "\\d"}
+    assert first_chars(r"(?<=gấp\s)(?:\ue000|\ue001)\ue00f*") == {"\ue000", "\ue001"}
+    assert first_chars(r"Ba|[0-9]") == {"b", "\\d"}
+    assert first_chars(r"\w+") is None and first_chars(r"a?") is None
+    assert first_key("٣") == first_key("3") == "\\d"
 
 
 def test_index_finds_words_at_their_edges_only():
@@ -67,5 +76,21 @@ def test_every_match_holds_a_required_string(extractor):
                     start = normalized.rfind("\n", 0, start) + 1
                 assert any(start <= o < stop for o in offsets), \
                     f"{rule.id} matched {normalized[m.start():end]!r} without any of {sorted(rule.needs)}"
+                checked += 1
+    assert checked > 1000
+
+
+def test_every_match_starts_with_a_first_character(extractor):
+    """Each match of a rule tried at numbers starts with one of its first characters."""
+    rules = [r for r in extractor.rules.rules if r.first]
+    assert len(rules) > 40
+    checked = 0
+    for text in _texts(extractor):
+        normalized, _ = extractor.rules.normalizer.normalize(text)
+        read = extractor.reader.read(normalized)
+        for rule in rules:
+            subject = read.marked if rule.marked else read.text
+            for m in rule.compiled.finditer(subject):
+                assert first_key(subject[m.start()]) in rule.first, (rule.id, m.group())
                 checked += 1
     assert checked > 1000

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from .literals import LiteralIndex, Scanner
 from .numbers import NumberParser, ParsedNumber
+from .places import Places
 from .reader import ReadText
 from .rules import Rule, RuleSet
 
@@ -51,9 +52,6 @@ class Candidate:
 # how far before a number a not-a-figure match may start and still be found
 # (Quyết định số 15/2017/QĐ-UBND, ngày 12 tháng 3 năm 2017: far less)
 GUARD_REACH = 60
-# how far past the number it is tried at a figure rule's match may run (a list
-# of twenty numbers with their units is some 300 characters)
-MATCH_REACH = 1000
 
 
 class RuleTimeout(Exception):
@@ -106,24 +104,19 @@ class CandidateFinder:
         out: list[Candidate] = []
         index = self.index(read)
         number_lines = None
-        stops = {}                  # where a match from each place must end, by places
+        places = {}                 # of the marked text and of the text
         for rule in self.rules.rules:
             text = read.marked if rule.marked else read.text
             offsets = None if rule.needs is None else index.offsets(rule.needs)
             if offsets is not None and not offsets:
                 continue
             if rule.anchored:
-                where = read.starts if rule.marked else read.outer_leads
-                if offsets is not None:
-                    if rule.marked not in stops:
-                        stops[rule.marked] = _line_ends(read.text, where)
-                    starts = None
-                    if rule.needs_on_line:
-                        if (rule.marked, 0) not in stops:
-                            stops[rule.marked, 0] = _line_starts(read.text, where)
-                        starts = stops[rule.marked, 0]
-                    where = index.near(offsets, where, stops[rule.marked], starts)
-                matches = self._at(rule, text, where, read.ends, problems)
+                where = places.get(rule.marked)
+                if where is None:
+                    where = places[rule.marked] = Places(
+                        read.text, text, read.starts if rule.marked else read.outer_leads, read.ends, index)
+                matches = self._at(rule, text, where.select(rule.first, rule.needs, rule.needs_on_line),
+                                   problems)
             elif rule.marked or rule.whole:
                 matches = self._whole(rule, text, problems)
             else:
@@ -152,22 +145,17 @@ class CandidateFinder:
             problems.append(RuleTimeout(rule))
             return []
 
-    def _at(self, rule: Rule, text: str, places: list[int], ends: dict[int, int], problems: list) -> list:
-        """The matches of ``rule`` tried at ``places`` (where numbers may start;
-        ``ends``: where the number at a place ends), none overlapping the one
-        before, as a scan of the whole text finds them."""
-        found, done, line_end = [], 0, -1
+    def _at(self, rule: Rule, text: str, places: list[tuple[int, int]], problems: list) -> list:
+        """The matches of ``rule`` tried at ``places`` (``(offset, end)``: where
+        a number starts, how far a match from it may run), none overlapping
+        the one before, as a scan of the whole text finds them."""
+        found, done = [], 0
         match, timeout = rule.compiled.match, self.rules.timeout
         try:
-            for pos in places:
+            for pos, end in places:
                 if pos < done:
                     continue
-                if pos > line_end:
-                    line_end = text.find("\n", pos)
-                    line_end = len(text) if line_end < 0 else line_end
-                # a match ends on its line, within MATCH_REACH (regex may look
-                # through all the text it is given for a word the rule needs)
-                m = match(text, pos, min(line_end, ends.get(pos, pos) + MATCH_REACH), timeout=timeout)
+                m = match(text, pos, end, timeout=timeout)
                 if m is not None:
                     if _start(m) < done:
                         continue
@@ -341,29 +329,6 @@ def _lines_of(text: str, places: list[int]) -> list[tuple[int, int, int]]:
         last_end = len(text) if line_end < 0 else line_end
         lines.append((line_start, last_end, last_end))
     return lines
-
-
-def _line_ends(text: str, places: list[int]) -> list[int]:
-    """Where the line of each of ``places`` (sorted offsets) ends."""
-    out, end = [], -1
-    for pos in places:
-        if pos > end:
-            end = text.find("\n", pos)
-            end = len(text) if end < 0 else end
-        out.append(end)
-    return out
-
-
-def _line_starts(text: str, places: list[int]) -> list[int]:
-    """Where the line of each of ``places`` (sorted offsets) starts."""
-    out, start, end = [], 0, -1
-    for pos in places:
-        if pos > end:
-            start = text.rfind("\n", max(0, end), pos) + 1 if end >= 0 else text.rfind("\n", 0, pos) + 1
-            end = text.find("\n", pos)
-            end = len(text) if end < 0 else end
-        out.append(start)
-    return out
 
 
 def _windows(text: str, spans, reach: int) -> list[tuple[int, int, int]]:

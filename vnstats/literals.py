@@ -54,14 +54,8 @@ _READABLE = [
 def required(pattern: str) -> frozenset[str] | None:
     """Strings (lower case), one of which every match of ``pattern`` holds;
     None if the pattern does not say."""
-    source = pattern
-    for old, new in _READABLE:
-        source = old.sub(new, source)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = sre_parse.parse(source, re.IGNORECASE)
-    except (re.error, RecursionError, OverflowError, ValueError):
+    tree = _parse(pattern)
+    if tree is None:
         return None
     try:
         exact, need = _sequence(list(tree))
@@ -71,6 +65,90 @@ def required(pattern: str) -> frozenset[str] | None:
     if found is None or not all(_selective(s) for s in found):
         return None
     return frozenset(_tidy(s) for s in found)
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters (case-folded) a match of ``pattern`` can start with, or
+    None when it may start with any (or be empty): a rule whose matches start
+    with a digit is not tried at a number written in words."""
+    tree = _parse(pattern)
+    if tree is None:
+        return None
+    try:
+        found, empty = _first(list(tree))
+    except RecursionError:
+        return None
+    return None if found is None or empty else frozenset(found)
+
+
+def _parse(pattern: str):
+    source = pattern
+    for old, new in _READABLE:
+        source = old.sub(new, source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sre_parse.parse(source, re.IGNORECASE)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+
+
+def _first(items) -> tuple[set | None, bool]:
+    """(first characters or None for any, whether the parts may match empty)."""
+    out: set = set()
+    for op, av in items:
+        found, empty = _first_item(op, av)
+        if found is None:
+            return None, False
+        out |= found
+        if not empty:
+            return out, False
+    return out, True
+
+
+DIGIT = "\\d"        # any decimal digit, as a first character
+
+
+def first_key(ch: str) -> str:
+    """What a text's character is looked up by in a set of first characters."""
+    return DIGIT if ch.isdecimal() else ch.casefold()
+
+
+def _first_item(op, av) -> tuple[set | None, bool]:
+    if op is sre.LITERAL:
+        return {first_key(chr(av))}, False
+    if op is sre.IN:
+        chars = set()
+        for kind, value in av:
+            if kind is sre.LITERAL:
+                chars.add(first_key(chr(value)))
+            elif kind is sre.RANGE and value[1] - value[0] < 64:
+                chars.update(first_key(chr(c)) for c in range(value[0], value[1] + 1))
+            elif kind is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
+                chars.add(DIGIT)
+            else:
+                return None, False
+        return chars, False
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return set(), True
+    if op is sre.SUBPATTERN:
+        return _first(list(av[-1]))
+    if op is getattr(sre, "ATOMIC_GROUP", None):
+        return _first(list(av))
+    if op is sre.BRANCH:
+        out, empty = set(), False
+        for branch in av[1]:
+            found, e = _first(list(branch))
+            if found is None:
+                return None, False
+            out |= found
+            empty = empty or e
+        return out, empty
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+        low, _, body = av
+        found, empty = _first(list(body))
+        return found, empty or low == 0
+    return None, False
 
 
 def _tidy(s: str) -> str:

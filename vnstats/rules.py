@@ -31,7 +31,7 @@ import yaml
 
 from .normalize import Normalizer
 from .anchors import anchor, needs_digits, translate
-from .literals import required
+from .literals import first_chars, required
 from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
 
@@ -105,6 +105,8 @@ class Rule:
     # True when the required strings may stand before the number (in the lead):
     # looked for on the whole line, not only after the number
     needs_on_line: bool = False
+    # the characters (``literals.first_key``) a match can start with, or None
+    first: frozenset | None = None
 
     @property
     def where(self) -> str:
@@ -217,6 +219,7 @@ class RuleSet:
                     rule.whole, rule.anchored = True, False
             rule.compiled = rs.compile(rule.pattern, rule)
             rule.needs = required(rule.pattern)
+            rule.first = first_chars(rule.pattern) if rule.anchored else None
             if rule.needs is None and rule.anchored:
                 # what the lead before the number requires (gấp, a word of paying):
                 # somewhere on the number's line

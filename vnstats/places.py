@@ -1,0 +1,63 @@
+"""Where in a text each rule is tried: at the numbers that it can start with
+and that have what it requires after them.
+
+A rule anchored at its number (``anchors``) is tried by ``match`` at a
+number's start. Most numbers of a text cannot start most rules' matches: a
+rule whose matches start with a digit never matches at ``hai mươi``, one that
+needs ``%`` never at a number with no ``%`` after it on its line. ``Places``
+holds, once per text, each number's start, the character there, its line and
+how far a match from it may run; ``select`` keeps the numbers a rule may match
+at (``literals.first_chars`` and ``literals.required``), and rules that
+ask the same get the same list.
+"""
+from __future__ import annotations
+
+from .literals import LiteralIndex, first_key
+
+# how far past the number it is tried at a figure rule's match may run (a list
+# of twenty numbers with their units is some 300 characters)
+MATCH_REACH = 1000
+
+
+class Places:
+    """The places of one text where rules are tried (``starts``, sorted), as
+    ``(offset, end)`` pairs: ``end`` is how far a match from there may run."""
+
+    def __init__(self, text: str, subject: str, starts: list[int], ends: dict[int, int],
+                 index: LiteralIndex):
+        self.index = index
+        line_start, line_end, n = 0, -1, len(text)
+        self.starts, self.line_starts, self.line_ends, self.keys = starts, [], [], []
+        self.pairs = []
+        for pos in starts:
+            if pos > line_end:
+                line_start = text.rfind("\n", 0, pos) + 1
+                line_end = text.find("\n", pos)
+                line_end = n if line_end < 0 else line_end
+            self.line_starts.append(line_start)
+            self.line_ends.append(line_end)
+            self.keys.append(first_key(subject[pos]))
+            # a match ends on its line, within MATCH_REACH (regex may look
+            # through all the text it is given for a word the rule needs)
+            self.pairs.append((pos, min(line_end, ends.get(pos, pos) + MATCH_REACH)))
+        self._chosen: dict = {}
+
+    def select(self, first: frozenset | None, needs: frozenset | None, on_line: bool) -> list:
+        """The ``(offset, end)`` pairs where a rule may match: its first
+        character is one of ``first`` and one of ``needs`` follows on the line
+        (or stands anywhere on it, ``on_line``). None of either: no condition."""
+        key = (first, needs, on_line)
+        chosen = self._chosen.get(key)
+        if chosen is None:
+            chosen = range(len(self.starts))
+            if first is not None:
+                keys = self.keys
+                chosen = [i for i in chosen if keys[i] in first]
+            if needs is not None:
+                offsets = self.index.offsets(needs)
+                froms = self.line_starts if on_line else self.starts
+                chosen = LiteralIndex.near(offsets, chosen, [self.line_ends[i] for i in chosen],
+                                           [froms[i] for i in chosen]) if offsets else []
+            pairs = self.pairs
+            chosen = self._chosen[key] = [pairs[i] for i in chosen]
+        return chosen
