@@ -17,10 +17,11 @@ or a number. Every group's words are read from the text, never the marks.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .literals import LiteralIndex, Scanner
+from .literals import LiteralIndex, Scanner, starters
 from .numbers import NumberParser, ParsedNumber
 from .places import Places
 from .reader import ReadText
@@ -71,6 +72,10 @@ class CandidateFinder:
         self._read: ReadText | None = None      # the text being built from
         # one scan finds every line that holds what some rule requires
         self.scanner = Scanner(s for r in rules.rules + rules.exclusions for s in (r.needs or ()))
+        # the not-a-figure rules that start with a digit (or a sign): tried where
+        # one is, not at every character of their windows
+        self.starters = {r.first: starters(r.first) for r in rules.exclusions
+                         if r.first and starters(r.first) is not None}
 
     def index(self, read: ReadText) -> LiteralIndex:
         """The lines of ``read`` that hold each rule's required strings (made once a text)."""
@@ -89,12 +94,21 @@ class CandidateFinder:
         index = self.index(read)
         stops = [w[2] for w in windows]
         spans = []
+        found: dict = {}                 # where each kind of starter is, by kind
         for rule in self.rules.exclusions:
             mine = windows
             if rule.needs is not None:
                 mine = index.near(index.offsets(rule.needs), windows, stops)
-            for m in self._scan(rule, read.text, mine, problems):
-                spans.append(m.span())
+            if not mine:
+                continue
+            if rule.first in self.starters:
+                at = found.get(rule.first)
+                if at is None:
+                    at = found[rule.first] = [m.start() for m in self.starters[rule.first].finditer(read.text)]
+                matches = self._scan_at(rule, read.text, mine, at, problems)
+            else:
+                matches = self._scan(rule, read.text, mine, problems)
+            spans.extend(m.span() for m in matches)
         return spans
 
     def candidates(self, read: ReadText, problems: list, excluded: list | None = None) -> list[Candidate]:
@@ -177,6 +191,28 @@ class CandidateFinder:
                     if m.start() >= end:
                         break
                     found.append(m)
+        except TimeoutError:
+            problems.append(RuleTimeout(rule))
+            return []
+        return found
+
+    def _scan_at(self, rule: Rule, text: str, windows: list[tuple[int, int, int]],
+                 at: list[int], problems: list) -> list:
+        """What ``_scan`` finds, for a rule whose matches start only at ``at``
+        (sorted offsets): tried there, not at every character."""
+        found = []
+        match, timeout = rule.compiled.match, self.rules.timeout
+        try:
+            for start, end, line_end in windows:
+                done = start
+                for i in range(bisect_left(at, start), bisect_left(at, end)):
+                    pos = at[i]
+                    if pos < done:
+                        continue
+                    m = match(text, pos, line_end, timeout=timeout)
+                    if m is not None:
+                        found.append(m)
+                        done = max(m.end(), pos + 1)
         except TimeoutError:
             problems.append(RuleTimeout(rule))
             return []

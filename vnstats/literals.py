@@ -151,6 +151,14 @@ def _first_item(op, av) -> tuple[set | None, bool]:
     return None, False
 
 
+def starters(first: frozenset[str]):
+    """A pattern (Python's ``re``) that finds the characters of ``first``, when
+    none is a letter (a letter starts too many places to be worth it); else None."""
+    if any(ch != DIGIT and ch.isalpha() for ch in first):
+        return None
+    return re.compile("[" + "".join("\\d" if ch == DIGIT else re.escape(ch) for ch in sorted(first)) + "]")
+
+
 def _tidy(s: str) -> str:
     """A required string with one edge mark at most at each end, none inside
     (an edge inside a string holds wherever the string does)."""

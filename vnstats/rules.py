@@ -219,7 +219,7 @@ class RuleSet:
                     rule.whole, rule.anchored = True, False
             rule.compiled = rs.compile(rule.pattern, rule)
             rule.needs = required(rule.pattern)
-            rule.first = first_chars(rule.pattern) if rule.anchored else None
+            rule.first = first_chars(rule.pattern)
             if rule.needs is None and rule.anchored:
                 # what the lead before the number requires (gấp, a word of paying):
                 # somewhere on the number's line
