@@ -24,7 +24,7 @@ from decimal import Decimal
 from .literals import LiteralIndex, Scanner, starters
 from .numbers import NumberParser, ParsedNumber
 from .places import Places
-from .reader import ReadText
+from .reader import ReadText, timed
 from .rules import Rule, RuleSet
 
 
@@ -164,12 +164,12 @@ class CandidateFinder:
         a number starts, how far a match from it may run), none overlapping
         the one before, as a scan of the whole text finds them."""
         found, done = [], 0
-        match, timeout = rule.compiled.match, self.rules.timeout
+        match = timed(rule.compiled.match, self.rules.timeout)
         try:
             for pos, end in places:
                 if pos < done:
                     continue
-                m = match(text, pos, end, timeout=timeout)
+                m = match(text, pos, end)
                 if m is not None:
                     if _start(m) < done:
                         continue
@@ -184,10 +184,10 @@ class CandidateFinder:
         """The matches of ``rule`` that start in one of ``windows`` (``start,
         end, line_end``: a match may run on to the end of its line)."""
         found = []
-        finditer, timeout = rule.compiled.finditer, self.rules.timeout
+        finditer = timed(rule.compiled.finditer, self.rules.timeout)
         try:
             for start, end, line_end in windows:
-                for m in finditer(text, start, line_end, timeout=timeout):
+                for m in finditer(text, start, line_end):
                     if m.start() >= end:
                         break
                     found.append(m)
@@ -201,7 +201,7 @@ class CandidateFinder:
         """What ``_scan`` finds, for a rule whose matches start only at ``at``
         (sorted offsets): tried there, not at every character."""
         found = []
-        match, timeout = rule.compiled.match, self.rules.timeout
+        match = timed(rule.compiled.match, self.rules.timeout)
         try:
             for start, end, line_end in windows:
                 done = start
@@ -209,7 +209,7 @@ class CandidateFinder:
                     pos = at[i]
                     if pos < done:
                         continue
-                    m = match(text, pos, line_end, timeout=timeout)
+                    m = match(text, pos, line_end)
                     if m is not None:
                         found.append(m)
                         done = max(m.end(), pos + 1)
