@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from vnstats.extractor import Extractor
-from vnstats.literals import EDGE, LiteralIndex, Scanner, first_chars, first_key, required
+from vnstats.literals import EDGE, LiteralIndex, Scanner, first_chars, first_key, required, required_before
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 
@@ -23,6 +23,10 @@ def test_required_reads_words_and_edges():
     # a lookahead's words are not in the match, but after its start on its line
     assert required(r"\d+(?=\s+tỷ)") == {"tỷ"}
     assert required(r"(?<=tỷ\s)\d+") is None
+    # ... but what a lookbehind reads stands before it, on its line if it reads no break
+    assert required_before(r"(?<=(?:từ|đến)[ ]+)\d+") == {"từ", "đến"}
+    assert required_before(r"(?<=điểm[^.\n]{0,9})\d+") == {"điểm"}
+    assert required_before(r"(?<=điểm[^.]{0,9})\d+") is None
     # a letter alone is in every line: not worth looking for
     assert required(r"\d+\s*(?:m|g)") is None
 
@@ -72,12 +76,29 @@ def test_every_match_holds_a_required_string(extractor):
                 start, end = m.span()
                 line_end = normalized.find("\n", start)
                 stop = len(normalized) if line_end < 0 else line_end
-                if rule.needs_on_line:
-                    start = normalized.rfind("\n", 0, start) + 1
                 assert any(start <= o < stop for o in offsets), \
-                    f"{rule.id} matched {normalized[m.start():end]!r} without any of {sorted(rule.needs)}"
+                    f"{rule.id} matched {normalized[start:end]!r} without any of {sorted(rule.needs)}"
                 checked += 1
     assert checked > 1000
+
+
+def test_every_match_has_what_it_requires_before_it_on_its_line(extractor):
+    rules = [r for r in extractor.rules.rules if r.before]
+    assert len(rules) > 10
+    scanner = Scanner(s for r in rules for s in r.before)
+    checked = 0
+    for text in _texts(extractor):
+        normalized, _ = extractor.rules.normalizer.normalize(text)
+        read = extractor.reader.read(normalized)
+        index = LiteralIndex(scanner, normalized)
+        for rule in rules:
+            subject = read.marked if rule.marked else read.text
+            offsets = index.offsets(rule.before)
+            for m in rule.compiled.finditer(subject):
+                line_start = normalized.rfind("\n", 0, m.start()) + 1
+                assert any(line_start <= o < m.start() for o in offsets), (rule.id, m.group())
+                checked += 1
+    assert checked > 50
 
 
 def test_every_match_starts_with_a_first_character(extractor):
@@ -94,3 +115,23 @@ def test_every_match_starts_with_a_first_character(extractor):
                 assert first_key(subject[m.start()]) in rule.first, (rule.id, m.group())
                 checked += 1
     assert checked > 1000
+
+
+def test_the_prefilter_changes_no_figure(monkeypatch, extractor):
+    """The figures of real articles and of every rule example are the same
+    with the prefilter as when every rule is tried at every number."""
+    import vnstats.rules as rules_module
+    monkeypatch.setenv("VNSTATS_CACHE_DIR", "off")
+    for name in ("required", "required_before", "first_chars"):
+        monkeypatch.setattr(rules_module, name, lambda pattern: None)
+    plain = Extractor()
+    assert not any(r.needs or r.first or r.before for r in plain.rules.rules)
+    texts = _texts(extractor)
+    if DEV.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[20:40]]
+    compared = 0
+    for text in texts:
+        expected = [f.to_dict() for f in plain.extract(text)]
+        assert [f.to_dict() for f in extractor.extract(text)] == expected
+        compared += len(expected)
+    assert compared > 500

@@ -71,7 +71,8 @@ class CandidateFinder:
         self.numbers = numbers
         self._read: ReadText | None = None      # the text being built from
         # one scan finds every line that holds what some rule requires
-        self.scanner = Scanner(s for r in rules.rules + rules.exclusions for s in (r.needs or ()))
+        self.scanner = Scanner(s for r in rules.rules + rules.exclusions
+                               for s in (r.needs or frozenset()) | (r.before or frozenset()))
         # the not-a-figure rules that start with a digit (or a sign): tried where
         # one is, not at every character of their windows
         self.starters = {r.first: starters(r.first) for r in rules.exclusions
@@ -124,12 +125,14 @@ class CandidateFinder:
             offsets = None if rule.needs is None else index.offsets(rule.needs)
             if offsets is not None and not offsets:
                 continue
+            if rule.before is not None and not index.offsets(rule.before):
+                continue
             if rule.anchored:
                 where = places.get(rule.marked)
                 if where is None:
                     where = places[rule.marked] = Places(
                         read.text, text, read.starts if rule.marked else read.outer_leads, read.ends, index)
-                matches = self._at(rule, text, where.select(rule.first, rule.needs, rule.needs_on_line),
+                matches = self._at(rule, text, where.select(rule.first, rule.needs, rule.before),
                                    problems)
             elif rule.marked or rule.whole:
                 matches = self._whole(rule, text, problems)

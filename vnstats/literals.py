@@ -46,7 +46,6 @@ _READABLE = [
     (re.compile(r"\\[pP]\{[^}]*\}"), r"\\w"),
     (re.compile(r"(?<!\\)([*+?}])\+"), r"\1"),              # possessive quantifiers
     (re.compile(r"\(\?>"), "(?:"),                          # atomic groups
-    (re.compile(r"\(\?P<\w+>"), "(?:"),                     # names may repeat in regex
     (re.compile(r"\(\?P=\w+\)"), ""),                       # back-references
 ]
 
@@ -67,6 +66,79 @@ def required(pattern: str) -> frozenset[str] | None:
     return frozenset(_tidy(s) for s in found)
 
 
+def required_before(pattern: str) -> frozenset[str] | None:
+    """Strings one of which stands before every match of ``pattern``, on the
+    match's line: read from the lookbehinds it starts with (``từ``, ``gấp``,
+    a word of paying), when they cannot reach back past a line break."""
+    tree = _parse(pattern)
+    if tree is None:
+        return None
+    try:
+        found = _before(list(tree))
+    except RecursionError:
+        return None
+    if found is None or not all(_selective(s) for s in found):
+        return None
+    return frozenset(_tidy(s) for s in found)
+
+
+def _before(items) -> frozenset | None:
+    """What the zero-width parts at the start of ``items`` require before it."""
+    options = []
+    for op, av in items:
+        if op is sre.ASSERT and av[0] == -1:
+            if not _may_break(list(av[1])):
+                options.append(_need(*_sequence(list(av[1]))))
+        elif op is sre.SUBPATTERN:
+            options.append(_before(list(av[-1])))
+        elif op is sre.BRANCH:
+            parts = [_before(list(b)) for b in av[1]]
+            options.append(None if any(p is None for p in parts) else frozenset().union(*parts))
+        elif op not in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            break                                    # the first part that reads text
+    return _best(options)
+
+
+_BREAKLESS = {sre.CATEGORY_DIGIT, sre.CATEGORY_NOT_SPACE, sre.CATEGORY_WORD}
+
+
+def _may_break(items) -> bool:
+    """Whether ``items`` may match a line break (when in doubt, yes)."""
+    for op, av in items:
+        if op is sre.LITERAL:
+            if av == 10:
+                return True
+        elif op is sre.IN:
+            negated = bool(av) and av[0][0] is sre.NEGATE
+            members = av[1:] if negated else av
+            holds = any((kind is sre.LITERAL and value == 10)
+                        or (kind is sre.RANGE and value[0] <= 10 <= value[1])
+                        or (kind is sre.CATEGORY and value not in _BREAKLESS)
+                        for kind, value in members)
+            if holds != negated:
+                return True
+        elif op in (sre.AT,):
+            continue
+        elif op is sre.SUBPATTERN:
+            if _may_break(list(av[-1])):
+                return True
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            if _may_break(list(av)):
+                return True
+        elif op is sre.BRANCH:
+            if any(_may_break(list(b)) for b in av[1]):
+                return True
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            if _may_break(list(av[2])):
+                return True
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            if av[0] == -1 and _may_break(list(av[1])):      # a lookbehind reads further back
+                return True
+        else:
+            return True
+    return False
+
+
 def first_chars(pattern: str) -> frozenset[str] | None:
     """The characters (case-folded) a match of ``pattern`` can start with, or
     None when it may start with any (or be empty): a rule whose matches start
@@ -81,10 +153,21 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     return None if found is None or empty else frozenset(found)
 
 
+_NAME = re.compile(r"\(\?P<(\w+)>")
+
+
 def _parse(pattern: str):
     source = pattern
     for old, new in _READABLE:
         source = old.sub(new, source)
+    seen = set()
+
+    def once(m):                      # a name may repeat in regex: only its first stays
+        if m.group(1) in seen:
+            return "(?:"
+        seen.add(m.group(1))
+        return m.group()
+    source = _NAME.sub(once, source)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

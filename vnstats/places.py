@@ -7,8 +7,8 @@ rule whose matches start with a digit never matches at ``hai mươi``, one that
 needs ``%`` never at a number with no ``%`` after it on its line. ``Places``
 holds, once per text, each number's start, the character there, its line and
 how far a match from it may run; ``select`` keeps the numbers a rule may match
-at (``literals.first_chars`` and ``literals.required``), and rules that
-ask the same get the same list.
+at (``literals.first_chars``, ``literals.required`` and
+``literals.required_before``), and rules that ask the same get the same list.
 """
 from __future__ import annotations
 
@@ -42,11 +42,12 @@ class Places:
             self.pairs.append((pos, min(line_end, ends.get(pos, pos) + MATCH_REACH)))
         self._chosen: dict = {}
 
-    def select(self, first: frozenset | None, needs: frozenset | None, on_line: bool) -> list:
+    def select(self, first: frozenset | None, needs: frozenset | None,
+               before: frozenset | None) -> list:
         """The ``(offset, end)`` pairs where a rule may match: its first
-        character is one of ``first`` and one of ``needs`` follows on the line
-        (or stands anywhere on it, ``on_line``). None of either: no condition."""
-        key = (first, needs, on_line)
+        character is one of ``first``, one of ``needs`` follows on the line
+        and one of ``before`` stands before it on the line. None: no condition."""
+        key = (first, needs, before)
         chosen = self._chosen.get(key)
         if chosen is None:
             chosen = range(len(self.starts))
@@ -54,10 +55,16 @@ class Places:
                 keys = self.keys
                 chosen = [i for i in chosen if keys[i] in first]
             if needs is not None:
-                offsets = self.index.offsets(needs)
-                froms = self.line_starts if on_line else self.starts
-                chosen = LiteralIndex.near(offsets, chosen, [self.line_ends[i] for i in chosen],
-                                           [froms[i] for i in chosen]) if offsets else []
+                chosen = self._near(needs, chosen, self.starts, self.line_ends)
+            if before is not None:
+                chosen = self._near(before, chosen, self.line_starts, self.starts)
             pairs = self.pairs
             chosen = self._chosen[key] = [pairs[i] for i in chosen]
         return chosen
+
+    def _near(self, strings, chosen, froms, tos) -> list[int]:
+        """Those of ``chosen`` with one of ``strings`` starting in ``[froms[i], tos[i])``."""
+        offsets = self.index.offsets(strings)
+        if not offsets:
+            return []
+        return LiteralIndex.near(offsets, chosen, [tos[i] for i in chosen], [froms[i] for i in chosen])

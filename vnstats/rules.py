@@ -31,7 +31,7 @@ import yaml
 
 from .normalize import Normalizer
 from .anchors import anchor, needs_digits, translate
-from .literals import first_chars, required
+from .literals import first_chars, required, required_before
 from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
 
@@ -102,9 +102,9 @@ class Rule:
     whole: bool = False
     # strings one of which every match holds (``literals.required``), or None
     needs: frozenset | None = None
-    # True when the required strings may stand before the number (in the lead):
-    # looked for on the whole line, not only after the number
-    needs_on_line: bool = False
+    # strings one of which stands before every match, on its line (a lead's
+    # words: gấp, từ), or None (``literals.required_before``)
+    before: frozenset | None = None
     # the characters (``literals.first_key``) a match can start with, or None
     first: frozenset | None = None
 
@@ -208,7 +208,6 @@ class RuleSet:
             rs.examples.extend(rs._examples(path, data.get("examples"), lines, ("examples",), None))
             rs.examples.extend(rs._number_examples(path, data, lines))
         for rule in by_id.values():
-            written = rule.pattern
             source, rule.anchored = anchor(rule.pattern, number_words)
             rule.pattern = rs.expand(source, rule)
             if not rule.exclude:
@@ -220,10 +219,8 @@ class RuleSet:
             rule.compiled = rs.compile(rule.pattern, rule)
             rule.needs = required(rule.pattern)
             rule.first = first_chars(rule.pattern)
-            if rule.needs is None and rule.anchored:
-                # what the lead before the number requires (gấp, a word of paying):
-                # somewhere on the number's line
-                rule.needs, rule.needs_on_line = required(rs.expand(written, rule)), True
+            if rule.anchored:
+                rule.before = required_before(rule.compiled.pattern)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
 
