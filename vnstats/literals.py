@@ -89,6 +89,7 @@ def _before(items) -> frozenset | None:
         if op is sre.ASSERT and av[0] == -1:
             if not _may_break(list(av[1])):
                 options.append(_need(*_sequence(list(av[1]))))
+                options.append(_before(list(av[1])))     # lookbehinds it starts with: further back
         elif op is sre.SUBPATTERN:
             options.append(_before(list(av[-1])))
         elif op is sre.BRANCH:
