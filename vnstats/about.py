@@ -63,6 +63,10 @@ class AboutReader:
                      "about_label_before", "about_not_head", "about_count_head",
                      "about_subject_link", "about_measure_verb_before",
                      "about_action_before", "about_list_gap")}
+        # a pattern scanned only where its own leading lookarounds (a block of
+        # its own) hold: a cheap scan, then a full match at each such place
+        self._starts = {"about_period": regex.compile(
+            single_line(rules.expand("{about_period_start}")), regex.IGNORECASE)}
 
     # ------------------------------------------------------------------ driver
     def attach(self, original: str, text: str, omap: OffsetMap, figures: list[Figure],
@@ -363,11 +367,36 @@ class AboutReader:
         return self._timed(pattern.fullmatch if full else pattern.match, name, text, lo, hi)
 
     def _all(self, name, text, lo, hi):
-        found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)), name, text, lo, hi)
+        starts = self._starts.get(name)
+        if starts is not None:
+            found = self._timed(_finditer_at, name, starts, self._re[name], text, lo, hi)
+        else:
+            found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)),
+                                name, text, lo, hi)
         return found or []
 
 
 # ------------------------------------------------------------------ helpers
+def _finditer_at(starts, pattern, text: str, lo: int, hi: int, timeout=None) -> list:
+    """``pattern.finditer(text, lo, hi)`` as a list, for a pattern that begins
+    with the zero-width ``starts``: the pattern is matched only where ``starts``
+    holds, which a search would find no match anywhere else. (A time limit holds
+    for each call, not for the whole.)"""
+    out, pos = [], lo
+    match = pattern.match
+    for c in starts.finditer(text, lo, hi, timeout=timeout):
+        p = c.start()
+        if p < pos:
+            continue
+        m = match(text, p, hi, timeout=timeout)
+        if m is not None:
+            if m.end() == p:              # an empty match: the search's own rules
+                return list(pattern.finditer(text, lo, hi, timeout=timeout))
+            out.append(m)
+            pos = m.end()
+    return out
+
+
 def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
     """The spans that start in ``[lo, hi)``, cut at ``hi``."""
     return [(a, min(b, hi)) for a, b in spans if lo <= a < hi]
