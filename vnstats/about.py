@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 import regex
 
 from .figure import Figure
+from .literals import EDGE, required
 from .normalize import OffsetMap
 from .rules import RuleSet, single_line
+from .tries import trie_regex
 
 _WINDOW = 240          # characters before a figure its subject and change are read in
 _LATER = 80            # characters after a figure a period of a later clause is taken from
@@ -67,6 +69,9 @@ class AboutReader:
         # its own) hold: a cheap scan, then a full match at each such place
         self._starts = {"about_period": regex.compile(
             single_line(rules.expand("{about_period_start}")), regex.IGNORECASE)}
+        # a pattern scanned for all its matches only where the strings every
+        # match holds (``literals.required``) are: "tháng" for a report's length
+        self._gates = {name: _gate(self._re[name].pattern) for name in _GATED}
 
     # ------------------------------------------------------------------ driver
     def attach(self, original: str, text: str, omap: OffsetMap, figures: list[Figure],
@@ -367,6 +372,9 @@ class AboutReader:
         return self._timed(pattern.fullmatch if full else pattern.match, name, text, lo, hi)
 
     def _all(self, name, text, lo, hi):
+        gate = self._gates.get(name)
+        if gate is not None and not self._timed(gate.search, name, text, lo, hi):
+            return []
         starts = self._starts.get(name)
         if starts is not None:
             found = self._timed(_finditer_at, name, starts, self._re[name], text, lo, hi)
@@ -377,6 +385,18 @@ class AboutReader:
 
 
 # ------------------------------------------------------------------ helpers
+_GATED = ("about_report_length", "about_compare", "about_list_change")
+
+
+def _gate(pattern: str):
+    """A quick search for what every match of ``pattern`` holds (None: it holds
+    nothing ``literals.required`` can tell)."""
+    strings = required(pattern)
+    if not strings:
+        return None
+    return regex.compile(trie_regex(sorted({s.replace(EDGE, "") for s in strings})), regex.IGNORECASE)
+
+
 def _finditer_at(starts, pattern, text: str, lo: int, hi: int, timeout=None) -> list:
     """``pattern.finditer(text, lo, hi)`` as a list, for a pattern that begins
     with the zero-width ``starts``: the pattern is matched only where ``starts``
