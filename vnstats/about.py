@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 import regex
 
 from .figure import Figure
-from .literals import EDGE, required
 from .normalize import OffsetMap
 from .rules import RuleSet, single_line
-from .tries import trie_regex
+from .scans import finditer_at, gate
 
 _WINDOW = 240          # characters before a figure its subject and change are read in
 _LATER = 80            # characters after a figure a period of a later clause is taken from
@@ -71,7 +70,7 @@ class AboutReader:
             single_line(rules.expand("{about_period_start}")), regex.IGNORECASE)}
         # a pattern scanned for all its matches only where the strings every
         # match holds (``literals.required``) are: "tháng" for a report's length
-        self._gates = {name: _gate(self._re[name].pattern) for name in _GATED}
+        self._gates = {name: gate(self._re[name].pattern) for name in _GATED}
 
     # ------------------------------------------------------------------ driver
     def attach(self, original: str, text: str, omap: OffsetMap, figures: list[Figure],
@@ -378,16 +377,16 @@ class AboutReader:
         return self._timed(pattern.fullmatch if full else pattern.match, name, text, lo, hi)
 
     def _all(self, name, text, lo, hi):
-        gate = self._gates.get(name)
-        if gate is not None and not self._search_with(gate, name, text, lo, hi):
+        quick = self._gates.get(name)
+        if quick is not None and not self._search_with(quick, name, text, lo, hi):
             return []
         starts = self._starts.get(name)
         if not self.rules.guarded:
             if starts is not None:
-                return _finditer_at(starts, self._re[name], text, lo, hi)
+                return finditer_at(starts, self._re[name], text, lo, hi)
             return list(self._re[name].finditer(text, lo, hi))
         if starts is not None:
-            found = self._timed(_finditer_at, name, starts, self._re[name], text, lo, hi)
+            found = self._timed(finditer_at, name, starts, self._re[name], text, lo, hi)
         else:
             found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)),
                                 name, text, lo, hi)
@@ -401,35 +400,6 @@ class AboutReader:
 
 # ------------------------------------------------------------------ helpers
 _GATED = ("about_report_length", "about_compare", "about_list_change")
-
-
-def _gate(pattern: str):
-    """A quick search for what every match of ``pattern`` holds (None: it holds
-    nothing ``literals.required`` can tell)."""
-    strings = required(pattern)
-    if not strings:
-        return None
-    return regex.compile(trie_regex(sorted({s.replace(EDGE, "") for s in strings})), regex.IGNORECASE)
-
-
-def _finditer_at(starts, pattern, text: str, lo: int, hi: int, timeout=None) -> list:
-    """``pattern.finditer(text, lo, hi)`` as a list, for a pattern that begins
-    with the zero-width ``starts``: the pattern is matched only where ``starts``
-    holds, which a search would find no match anywhere else. (A time limit holds
-    for each call, not for the whole.)"""
-    out, pos = [], lo
-    match = pattern.match
-    for c in starts.finditer(text, lo, hi, timeout=timeout):
-        p = c.start()
-        if p < pos:
-            continue
-        m = match(text, p, hi, timeout=timeout)
-        if m is not None:
-            if m.end() == p:              # an empty match: the search's own rules
-                return list(pattern.finditer(text, lo, hi, timeout=timeout))
-            out.append(m)
-            pos = m.end()
-    return out
 
 
 def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
