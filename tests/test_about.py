@@ -276,3 +276,25 @@ def test_the_figures_themselves_do_not_change(extractor, dev_articles, monkeypat
     with_stage = figures()
     monkeypatch.setattr(AboutReader, "attach", lambda self, *args, **kwargs: None)
     assert figures() == with_stage and sum(map(len, with_stage)) > 500
+
+
+@pytest.mark.parametrize("name", ["about_period", "about_report_length", "about_compare"])
+def test_quick_scans_find_what_a_full_scan_finds(extractor, dev_articles, name):
+    """Periods are matched only where ``about_period_start`` holds, a report's
+    length and a base only where a string they require is: over every line of
+    real articles that finds the very matches a full scan of the line finds."""
+    reader = extractor.context._about
+    pattern = reader._re[name]
+    found = 0
+    for path in dev_articles[:40]:
+        text = path.read_text(encoding="utf-8")
+        lo = 0
+        for line in text.split("\n"):
+            hi = lo + len(line)
+            quick = reader._all(name, text, lo, hi)
+            full = list(pattern.finditer(text, lo, hi))
+            assert [(m.span(), m.groupdict()) for m in quick] == \
+                [(m.span(), m.groupdict()) for m in full], line
+            found += len(full)
+            lo = hi + 1
+    assert found > 10

@@ -18,6 +18,7 @@ import regex
 from .figure import Figure
 from .normalize import OffsetMap
 from .rules import RuleSet, single_line
+from .scans import finditer_at, gate
 
 _WINDOW = 240          # characters before a figure its subject and change are read in
 _LATER = 80            # characters after a figure a period of a later clause is taken from
@@ -63,6 +64,13 @@ class AboutReader:
                      "about_label_before", "about_not_head", "about_count_head",
                      "about_subject_link", "about_measure_verb_before",
                      "about_action_before", "about_list_gap")}
+        # a pattern scanned only where its own leading lookarounds (a block of
+        # its own) hold: a cheap scan, then a full match at each such place
+        self._starts = {"about_period": regex.compile(
+            single_line(rules.expand("{about_period_start}")), regex.IGNORECASE)}
+        # a pattern scanned for all its matches only where the strings every
+        # match holds (``literals.required``) are: "tháng" for a report's length
+        self._gates = {name: gate(self._re[name].pattern) for name in _GATED}
 
     # ------------------------------------------------------------------ driver
     def attach(self, original: str, text: str, omap: OffsetMap, figures: list[Figure],
@@ -355,19 +363,45 @@ class AboutReader:
             self._problems.append(BlockTimeout(self.rules, name))
             return None
 
+    # (rules without a time limit, the built-in ones, are called directly: these
+    # calls are many and short)
     def _search(self, name, text, lo, hi):
+        if not self.rules.guarded:
+            return self._re[name].search(text, lo, hi)
         return self._timed(self._re[name].search, name, text, lo, hi)
 
     def _match(self, name, text, lo, hi, full=False):
         pattern = self._re[name]
+        if not self.rules.guarded:
+            return (pattern.fullmatch if full else pattern.match)(text, lo, hi)
         return self._timed(pattern.fullmatch if full else pattern.match, name, text, lo, hi)
 
     def _all(self, name, text, lo, hi):
-        found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)), name, text, lo, hi)
+        quick = self._gates.get(name)
+        if quick is not None and not self._search_with(quick, name, text, lo, hi):
+            return []
+        starts = self._starts.get(name)
+        if not self.rules.guarded:
+            if starts is not None:
+                return finditer_at(starts, self._re[name], text, lo, hi)
+            return list(self._re[name].finditer(text, lo, hi))
+        if starts is not None:
+            found = self._timed(finditer_at, name, starts, self._re[name], text, lo, hi)
+        else:
+            found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)),
+                                name, text, lo, hi)
         return found or []
+
+    def _search_with(self, pattern, name, text, lo, hi):
+        if not self.rules.guarded:
+            return pattern.search(text, lo, hi)
+        return self._timed(pattern.search, name, text, lo, hi)
 
 
 # ------------------------------------------------------------------ helpers
+_GATED = ("about_report_length", "about_compare", "about_list_change")
+
+
 def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
     """The spans that start in ``[lo, hi)``, cut at ``hi``."""
     return [(a, min(b, hi)) for a, b in spans if lo <= a < hi]

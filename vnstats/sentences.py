@@ -25,18 +25,21 @@ def _splitter():
 class SentenceIndex:
     def __init__(self, text: str):
         self.text = text
-        self._paragraphs: dict[int, list[tuple[int, int]]] = {}
+        # by paragraph start: its sentences' spans and their starts (for bisect)
+        self._paragraphs: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
 
     def span(self, pos: int) -> tuple[int, int]:
         """``[start, end)`` of the sentence holding offset ``pos``."""
         text = self.text
         p_start = text.rfind("\n", 0, pos) + 1
-        spans = self._paragraphs.get(p_start)
-        if spans is None:
+        found = self._paragraphs.get(p_start)
+        if found is None:
             p_end = text.find("\n", pos)
             p_end = len(text) if p_end < 0 else p_end
-            spans = self._paragraphs[p_start] = _split(text, p_start, p_end)
-        i = bisect_right([s for s, _ in spans], pos) - 1
+            spans = _split(text, p_start, p_end)
+            found = self._paragraphs[p_start] = (spans, [s for s, _ in spans])
+        spans, starts = found
+        i = bisect_right(starts, pos) - 1
         if i < 0:
             return spans[0] if spans else (p_start, p_start)
         return spans[i]
