@@ -113,9 +113,10 @@ class NumberReader:
                  for w in rules.dictionaries.get(role, {})]
         words = sorted(set(words), key=len, reverse=True)
         # where a number may start: a digit, a sign, or a word a number begins with
-        self.leads = regex.compile(r"[-−](?=\d)|\d+|(?<![^\W\d_])(?:" + "|".join(
-            regex.escape(w) for w in words) + r")(?![^\W\d_])", regex.IGNORECASE)
-        self.one_word = regex.compile(r"[^\W\d_]+", regex.IGNORECASE)
+        # (a class without case matched as such: see rules.single_line)
+        self.leads = regex.compile(r"[-−](?=\d)|\d+|(?<!(?-i:[^\W\d_]))(?:" + "|".join(
+            regex.escape(w) for w in words) + r")(?!(?-i:[^\W\d_]))", regex.IGNORECASE)
+        self.one_word = regex.compile(r"(?-i:[^\W\d_])+", regex.IGNORECASE)
         self.year = rules.compile("(?:" + rules.expand("{year}") + ")") if "year" in rules.blocks else None
         self.tail_words = {w.lower() for w in rules.dictionaries.get("digit_words", {})}
         self.sign_words = {w.lower() for w in rules.dictionaries.get("sign_words", {})}

@@ -404,20 +404,23 @@ _HORIZONTAL_SPACE = r" \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 
 def single_line(pattern: str) -> str:
     """Make ``\\s`` in a pattern match spaces but not line breaks: a figure never
-    spans two lines (a headline's last number is not the first word's count)."""
-    out, i, in_class, n = [], 0, False, len(pattern)
+    spans two lines (a headline's last number is not the first word's count).
+    A class of characters that have no case (spaces, digits, ``[^\\W\\d_]``) is
+    matched case-sensitively, which is the same set and spares the engine
+    looking up every character's other cases (about twice as fast)."""
+    out, i, class_at, n = [], 0, -1, len(pattern)     # class_at: where in out an open class begins
     while i < n:
         ch = pattern[i]
         if ch == "\\" and i + 1 < n:
             pair = pattern[i:i + 2]
             if pair == r"\s":
-                out.append(_HORIZONTAL_SPACE if in_class else f"[{_HORIZONTAL_SPACE}]")
+                out.append(_HORIZONTAL_SPACE if class_at >= 0 else f"(?-i:[{_HORIZONTAL_SPACE}])")
             else:
                 out.append(pair)
             i += 2
             continue
-        if ch == "[" and not in_class:
-            in_class = True
+        if ch == "[" and class_at < 0:
+            class_at = len(out)
             out.append(ch)
             if pattern[i + 1:i + 2] == "^":
                 out.append("^")
@@ -425,13 +428,57 @@ def single_line(pattern: str) -> str:
             if pattern[i + 1:i + 2] == "]":      # a literal ] first in the class
                 out.append("]")
                 i += 1
-        elif ch == "]" and in_class:
-            in_class = False
+        elif ch == "]" and class_at >= 0:
             out.append(ch)
+            whole = "".join(out[class_at:])
+            if _caseless(whole):
+                out[class_at:] = ["(?-i:", whole, ")"]
+            class_at = -1
         else:
             out.append(ch)
         i += 1
     return "".join(out)
+
+
+_CLASS_ITEM = re.compile(r"\\(?:[dDwWsStfvnr]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|U[0-9a-fA-F]{8})|\\[^\w]|[^\\]")
+
+
+def _caseless(cls: str) -> bool:
+    """Whether a class (``[...]``) holds only characters that have no case,
+    and categories closed under case (``\\d``, ``\\w``, ``\\s`` and their
+    negations): then matching it ignoring case or not is the same."""
+    body = cls[1:-1]
+    if body.startswith("^"):
+        body = body[1:]
+    chars, pos = [], 0
+    while pos < len(body):
+        m = _CLASS_ITEM.match(body, pos)
+        if m is None:                   # \p{..}, \N{..} and the like: leave it be
+            return False
+        item = m.group()
+        pos = m.end()
+        if len(item) == 1 or item[1] in "ux" or item[1] == "U" or not item[1].isalnum():
+            chars.append(item if len(item) == 1 else
+                         chr(int(item[2:], 16)) if item[1] in "uxU" else item[1])
+        elif item[1] in "tfvnr":
+            continue
+        else:                           # \d \w \s and negations: closed under case
+            chars.append(None)
+    for k, c in enumerate(chars):
+        if c is None or c == "-" and 0 < k < len(chars) - 1:
+            continue
+        if k + 2 < len(chars) and chars[k + 1] == "-" and c is not None and chars[k + 2] is not None:
+            low, high = ord(c), ord(chars[k + 2])
+            if high - low > 0x3000 or any(_cased(chr(x)) for x in range(low, high + 1)):
+                return False
+            continue
+        if _cased(c):
+            return False
+    return True
+
+
+def _cased(c: str) -> bool:
+    return c.lower() != c or c.upper() != c or c.casefold() != c
 
 
 def _check_types(path, data: dict, lines: dict) -> None:
