@@ -253,9 +253,9 @@ def _tidy(s: str) -> str:
 
 def _selective(s: str) -> bool:
     """Whether a required string is rare enough to be worth looking for: a
-    letter or a digit alone is in every line."""
+    letter or a digit alone is in every line, and so are a comma and a full stop."""
     s = s.replace(EDGE, "").strip()
-    return len(s) >= 2 or (len(s) == 1 and not s.isalnum())
+    return len(s) >= 2 or (len(s) == 1 and not s.isalnum() and s not in ",.")
 
 
 def _need(exact, need):
@@ -403,9 +403,8 @@ class LiteralIndex:
                 held = scanner.prefixes_of(surface)
             for string, size, before, after in held:
                 # a word's edge: no letter there (isalpha: a letter by any count)
-                if before and start and text[start - 1].isalpha():
-                    continue
-                if after and start + size < n and text[start + size].isalpha():
+                if (before and start and text[start - 1].isalpha()) or \
+                        (after and start + size < n and text[start + size].isalpha()):
                     continue
                 if string in at:
                     at[string].append(start)
