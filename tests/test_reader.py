@@ -49,15 +49,19 @@ def test_the_reader_finds_what_a_scan_of_the_number_grammar_finds(extractor, dev
 
 
 def test_rules_tried_at_numbers_find_every_match_of_a_whole_scan(extractor, dev_articles):
-    """A rule anchored on numbers, tried at the number starts only, finds what a
-    scan of the whole marked text with the same pattern finds."""
+    """A rule anchored on numbers, tried at the number starts only (those its
+    first characters and required strings allow), finds what a scan of the
+    whole marked text with the same pattern finds."""
+    from vnstats.places import Places
     finder = extractor.finder
     rules = [r for r in extractor.rules.rules if r.anchored and r.marked]
     assert len(rules) > 20
     for article in dev_articles[:25]:
         read = _read(extractor, article.read_text(encoding="utf-8"))
+        places = Places(read.text, read.marked, read.starts, read.ends, finder.index(read))
         for rule in rules:
-            at = [m.span() for m in finder._at(rule, read.marked, read.starts, read.ends, [])]
+            tried = places.select(rule.first, rule.needs, rule.before)
+            at = [m.span() for m in finder._at(rule, read.marked, tried, [])]
             whole = [m.span() for m in rule.compiled.finditer(read.marked)]
             assert at == whole, (rule.id, article.name)
 
@@ -106,3 +110,19 @@ def test_a_first_format_number_led_by_digits_is_read_on_the_marks(extractor, tmp
     assert rule.marked and rule.anchored and not rule.whole
     found = [(f.value, f.rule) for f in mine.extract("Mỗi sào cho 3,5 giạ thóc, hai giạ ngô.")]
     assert (3.5, "quantity.gia") in found and (2, "quantity.gia") not in found    # digits only
+
+
+def test_the_fast_scan_finds_every_place_a_number_may_start(extractor):
+    """Where numbers may start is found over lower-case text with Python's own
+    engine; it must find all the places the rules' own engine finds."""
+    from pathlib import Path
+    reader = extractor.reader
+    texts = ["HAI MƯƠI người, Ba triệu, xhai, Ωhai, ½hai, 2tr5, -5, −3, năm2017",
+             "Một Trăm Linh Năm; mười\u0301 (a stray mark) hai"]
+    dev = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+    texts += [p.read_text(encoding="utf-8") for p in sorted(dev.glob("*.txt"))[:30]]
+    for text in texts:
+        text = extractor.rules.normalizer.normalize(text)[0]
+        exact = {m.start() for m in reader.leads.finditer(text)}
+        fast = {m.start() for m in reader.fast_leads.finditer(text.lower())}
+        assert exact <= fast

@@ -12,11 +12,13 @@ are also a year, a parent, an article, and the rules decide which.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import partial
 
 import regex
 
+from .literals import LATIN_LETTERS
 from .numbers import NumberParser, ParsedNumber
 
 # the first character of a marked number: its class
@@ -116,6 +118,12 @@ class NumberReader:
         # (a class without case matched as such: see rules.single_line)
         self.leads = regex.compile(r"[-−](?=\d)|\d+|(?<!(?-i:[^\W\d_]))(?:" + "|".join(
             regex.escape(w) for w in words) + r")(?!(?-i:[^\W\d_]))", regex.IGNORECASE)
+        # the same over lower-cased text with Python's own engine, some four
+        # times faster; a word's edge is any but a Latin letter, so it finds
+        # every place the pattern above does (and the grammar refuses the rest)
+        latin = f"[{LATIN_LETTERS}]"
+        self.fast_leads = re.compile(r"[-−](?=\d)|\d+|(?<!" + latin + ")(?:" + "|".join(
+            re.escape(w.lower()) for w in words) + ")(?!" + latin + ")")
         self.one_word = regex.compile(r"(?-i:[^\W\d_])+", regex.IGNORECASE)
         self.year = rules.compile("(?:" + rules.expand("{year}") + ")") if "year" in rules.blocks else None
         self.tail_words = {w.lower() for w in rules.dictionaries.get("digit_words", {})}
@@ -130,7 +138,11 @@ class NumberReader:
         spans: list[tuple[int, int]] = []
         done = 0               # a number ends here: the next starts no earlier
         match = timed(self.grammar.match, self.timeout)
-        leads = [m.start() for m in timed(self.leads.finditer, self.timeout)(text)]
+        low = text.lower()
+        if len(low) == len(text):
+            leads = [m.start() for m in self.fast_leads.finditer(low)]
+        else:                              # a letter that lowers to two
+            leads = [m.start() for m in timed(self.leads.finditer, self.timeout)(text)]
         for pos in leads:
             if pos < done:
                 continue
