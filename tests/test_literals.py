@@ -27,6 +27,9 @@ def test_required_reads_words_and_edges():
     assert required_before(r"(?<=(?:từ|đến)[ ]+)\d+") == {"từ", "đến"}
     assert required_before(r"(?<=điểm[^.\n]{0,9})\d+") == {"điểm"}
     assert required_before(r"(?<=điểm[^.]{0,9})\d+") is None
+    # a Unicode property may be any character, a line break too
+    assert required_before(r"(?<=gấp[^\p{L}]{0,3})\d+") is None
+    assert required(r"\d+\s*(?-i:\p{Ll})lần") == {"lần"}
     # a letter alone is in every line: not worth looking for
     assert required(r"\d+\s*(?:m|g)") is None
 
@@ -37,6 +40,7 @@ def test_first_chars():
     assert first_chars(r"(?<=gấp\s)(?:\ue000|\ue001)\ue00f*") == {"\ue000", "\ue001"}
     assert first_chars(r"Ba|[0-9]") == {"b", "\\d"}
     assert first_chars(r"\w+") is None and first_chars(r"a?") is None
+    assert first_chars(r"(?-i:\p{Ll})\d") is None and first_chars(r"[\p{Ll}0-9]") is None
     assert first_key("٣") == first_key("3") == "\\d"
 
 

@@ -34,6 +34,9 @@ with warnings.catch_warnings():
         import sre_constants as sre                  # type: ignore[no-redef]
 
 MAX_SET = 64          # exact strings a part of a pattern may stand for
+# what stands for a Unicode property (\p{Ll}) in the copy Python's parser reads:
+# a character that may be anything, a line break too
+PROPERTY = "\ue0fe"
 # in a required string: no letter may stand here (a word's edge, as the
 # pattern asserts it with (?<![^\W\d_]) or (?![^\W\d_])), "tr" in 2tr5 not in trong
 EDGE = "\x00"
@@ -44,7 +47,7 @@ _EMPTY = frozenset({""})
 # regex-module syntax that Python's parser does not read, made readable: the
 # answer stays safe (a class of letters is no requirement, a group is a group)
 _READABLE = [
-    (re.compile(r"\\[pP]\{[^}]*\}"), r"\\w"),
+    (re.compile(r"\\[pPN]\{[^}]*\}"), PROPERTY),
     (re.compile(r"(?<!\\)([*+?}])\+"), r"\1"),              # possessive quantifiers
     (re.compile(r"\(\?>"), "(?:"),                          # atomic groups
     (re.compile(r"\(\?P=\w+\)"), ""),                       # back-references
@@ -59,7 +62,7 @@ def required(pattern: str) -> frozenset[str] | None:
         return None
     try:
         exact, need = _sequence(list(tree))
-    except RecursionError:
+    except Exception:                # a form the reading does not know: no requirement
         return None
     found = _need(exact, need)
     if found is None or not all(_selective(s) for s in found):
@@ -76,7 +79,7 @@ def required_before(pattern: str) -> frozenset[str] | None:
         return None
     try:
         found = _before(list(tree))
-    except RecursionError:
+    except Exception:                # a form the reading does not know: no requirement
         return None
     if found is None or not all(_selective(s) for s in found):
         return None
@@ -108,9 +111,11 @@ def _may_break(items) -> bool:
     """Whether ``items`` may match a line break (when in doubt, yes)."""
     for op, av in items:
         if op is sre.LITERAL:
-            if av == 10:
+            if av in (10, ord(PROPERTY)):
                 return True
         elif op is sre.IN:
+            if (sre.LITERAL, ord(PROPERTY)) in av:
+                return True
             negated = bool(av) and av[0][0] is sre.NEGATE
             members = av[1:] if negated else av
             holds = any((kind is sre.LITERAL and value == 10)
@@ -150,7 +155,7 @@ def first_chars(pattern: str) -> frozenset[str] | None:
         return None
     try:
         found, empty = _first(list(tree))
-    except RecursionError:
+    except Exception:                # a form the reading does not know: no requirement
         return None
     return None if found is None or empty else frozenset(found)
 
@@ -174,7 +179,7 @@ def _parse(pattern: str):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return sre_parse.parse(source, re.IGNORECASE)
-    except (re.error, RecursionError, OverflowError, ValueError):
+    except Exception:                # a form Python's parser does not read
         return None
 
 
@@ -200,6 +205,9 @@ def first_key(ch: str) -> str:
 
 
 def _first_item(op, av) -> tuple[set | None, bool]:
+    if (op is sre.LITERAL and av == ord(PROPERTY)) or \
+            (op is sre.IN and (sre.LITERAL, ord(PROPERTY)) in av):
+        return None, False
     if op is sre.LITERAL:
         return {first_key(chr(av))}, False
     if op is sre.IN:
