@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from vnstats.extractor import Extractor
-from vnstats.literals import EDGE, LiteralIndex, Scanner, first_chars, first_key, required, required_before
+from vnstats.literals import (EDGE, LiteralIndex, Scanner, first_chars, first_key, required,
+                              required_before, starters, starts_at_word)
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 
@@ -42,6 +43,18 @@ def test_first_chars():
     assert first_chars(r"\w+") is None and first_chars(r"a?") is None
     assert first_chars(r"(?-i:\p{Ll})\d") is None and first_chars(r"[\p{Ll}0-9]") is None
     assert first_key("٣") == first_key("3") == "\\d"
+
+
+def test_where_a_not_a_figure_rule_may_start():
+    assert starts_at_word(r"(?<![^\W\d_])(?:ngày|tháng)\s+\d")
+    assert starts_at_word(r"(?=x)(?:(?<![^\W\d_])a|(?<!(?-i:[^\W\d_]))b)")
+    assert not starts_at_word(r"(?:abc)(?<![^\W\d_])x")
+    assert not starts_at_word(r"(?:(?<![^\W\d_])a|b)")
+    text = "Ngày 5, ngày 6 và tháng 7; bầu cử ngày 8"
+    at = [m.start() for m in starters(frozenset("nt"), True).finditer(text.lower())]
+    assert at == [0, 8, 18, 34]              # words that start with n or t, none inside one
+    assert starters(frozenset("nt"), False) is None
+    assert [m.start() for m in starters(frozenset({"\\d"}), False).finditer(text)] == [5, 13, 24, 39]
 
 
 def test_index_finds_words_at_their_edges_only():

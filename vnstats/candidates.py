@@ -73,10 +73,14 @@ class CandidateFinder:
         # one scan finds every line that holds what some rule requires
         self.scanner = Scanner(s for r in rules.rules + rules.exclusions
                                for s in (r.needs or frozenset()) | (r.before or frozenset()))
-        # the not-a-figure rules that start with a digit (or a sign): tried where
-        # one is, not at every character of their windows
-        self.starters = {r.first: starters(r.first) for r in rules.exclusions
-                         if r.first and starters(r.first) is not None}
+        # the not-a-figure rules that start with a digit (or a sign), or a word
+        # with one of a few letters: tried there, not at every character of
+        # their windows (where each is: a scan of the lower-cased text)
+        self.starters = {}
+        for r in rules.exclusions:
+            found = starters(r.first, r.at_word) if r.first else None
+            if found is not None:
+                self.starters[r.first, r.at_word] = found
 
     def index(self, read: ReadText) -> LiteralIndex:
         """The lines of ``read`` that hold each rule's required strings (made once a text)."""
@@ -96,16 +100,18 @@ class CandidateFinder:
         stops = [w[2] for w in windows]
         spans = []
         found: dict = {}                 # where each kind of starter is, by kind
+        low = read.text.lower()
         for rule in self.rules.exclusions:
             mine = windows
             if rule.needs is not None:
                 mine = index.near(index.offsets(rule.needs), windows, stops)
             if not mine:
                 continue
-            if rule.first in self.starters:
-                at = found.get(rule.first)
+            key = (rule.first, rule.at_word)
+            if key in self.starters and len(low) == len(read.text):
+                at = found.get(key)
                 if at is None:
-                    at = found[rule.first] = [m.start() for m in self.starters[rule.first].finditer(read.text)]
+                    at = found[key] = [m.start() for m in self.starters[key].finditer(low)]
                 matches = self._scan_at(rule, read.text, mine, at, problems)
             else:
                 matches = self._scan(rule, read.text, mine, problems)

@@ -244,12 +244,44 @@ def _first_item(op, av) -> tuple[set | None, bool]:
     return None, False
 
 
-def starters(first: frozenset[str]):
-    """A pattern (Python's ``re``) that finds the characters of ``first``, when
-    none is a letter (a letter starts too many places to be worth it); else None."""
-    if any(ch != DIGIT and ch.isalpha() for ch in first):
+def starters(first: frozenset[str], at_word: bool = False):
+    """A pattern (Python's ``re``, over lower-cased text) that finds where a
+    match may start: the characters of ``first`` when none is a letter; when
+    the matches start a word (``at_word``), the letters of ``first`` that
+    start one (after no Latin letter: a superset). Else None: a letter starts
+    too many places to be worth it."""
+    letters = [ch for ch in first if ch != DIGIT and ch.isalpha()]
+    if letters and not (at_word and all(len(ch) == 1 and ch == ch.lower() for ch in letters)):
         return None
-    return re.compile("[" + "".join("\\d" if ch == DIGIT else re.escape(ch) for ch in sorted(first)) + "]")
+    chars = "".join("\\d" if ch == DIGIT else re.escape(ch) for ch in sorted(first))
+    return re.compile(f"(?<![{LATIN_LETTERS}])[{chars}]" if letters else f"[{chars}]")
+
+
+def starts_at_word(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts a word: it asserts, before
+    it reads anything, that no letter stands before it."""
+    tree = _parse(pattern)
+    try:
+        return tree is not None and _at_word(list(tree)) is True
+    except Exception:
+        return False
+
+
+def _at_word(items) -> bool | None:
+    """True: the edge is asserted before anything is read; False: something is
+    read first; None: the parts are all zero-width and assert no edge."""
+    for op, av in items:
+        if op is sre.ASSERT_NOT and av[0] == -1 and _is_edge(av[1]):
+            return True
+        if op is sre.SUBPATTERN or op is sre.BRANCH:
+            found = [_at_word(list(av[-1]))] if op is sre.SUBPATTERN else [_at_word(list(b)) for b in av[1]]
+            if all(f is True for f in found):
+                return True
+            if any(f is False for f in found) or any(f is True for f in found):
+                return False
+        elif op not in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            return False
+    return None
 
 
 def _tidy(s: str) -> str:
@@ -336,6 +368,15 @@ def _edges():
 _EDGE_BODIES = _edges()      # what may not stand at an edge: a letter (or a word character)
 
 
+def _is_edge(body) -> bool:
+    """Whether a negative lookaround's body is a letter (or a word character),
+    also as a group of its own: ``(?-i:[^\\W\\d_])``."""
+    items = list(body)
+    while len(items) == 1 and items[0][0] is sre.SUBPATTERN:
+        items = list(items[0][1][-1])
+    return str(items) in _EDGE_BODIES
+
+
 def _char(code: int) -> str | None:
     """A character as the text holds it; None for the marks of numbers
     (private-use characters of the marked text, never in the text itself)."""
@@ -358,7 +399,7 @@ def _item(op, av):
         if None in chars:
             return None, None
         return (frozenset(chars), None) if len(chars) <= MAX_CLASS else (None, None)
-    if op is sre.ASSERT_NOT and str(list(av[1])) in _EDGE_BODIES:
+    if op is sre.ASSERT_NOT and _is_edge(av[1]):
         return frozenset({EDGE}), None
     if op is sre.ASSERT and av[0] == 1:
         # what a lookahead reads is not in the match but after its start, on

@@ -31,7 +31,7 @@ import yaml
 
 from .normalize import Normalizer
 from .anchors import anchor, needs_digits, translate
-from .literals import first_chars, required, required_before
+from .literals import first_chars, required, required_before, starts_at_word
 from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
 
@@ -107,6 +107,8 @@ class Rule:
     before: frozenset | None = None
     # the characters (``literals.first_key``) a match can start with, or None
     first: frozenset | None = None
+    # True when every match starts a word (``literals.starts_at_word``)
+    at_word: bool = False
 
     @property
     def where(self) -> str:
@@ -219,6 +221,7 @@ class RuleSet:
             rule.compiled = rs.compile(rule.pattern, rule)
             rule.needs = required(rule.pattern)
             rule.first = first_chars(rule.pattern)
+            rule.at_word = starts_at_word(rule.compiled.pattern)
             if rule.anchored:
                 rule.before = required_before(rule.compiled.pattern)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
