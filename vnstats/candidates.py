@@ -17,7 +17,6 @@ or a number. Every group's words are read from the text, never the marks.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -99,7 +98,6 @@ class CandidateFinder:
         index = self.index(read)
         stops = [w[2] for w in windows]
         spans = []
-        found: dict = {}                 # where each kind of starter is, by kind
         low = read.text.lower()
         for rule in self.rules.exclusions:
             mine = windows
@@ -107,12 +105,9 @@ class CandidateFinder:
                 mine = index.near(index.offsets(rule.needs), windows, stops)
             if not mine:
                 continue
-            key = (rule.first, rule.at_word)
-            if key in self.starters and len(low) == len(read.text):
-                at = found.get(key)
-                if at is None:
-                    at = found[key] = [m.start() for m in self.starters[key].finditer(low)]
-                matches = self._scan_at(rule, read.text, mine, at, problems)
+            starter = self.starters.get((rule.first, rule.at_word))
+            if starter is not None and len(low) == len(read.text):
+                matches = self._scan_at(rule, read.text, mine, starter, low, problems)
             else:
                 matches = self._scan(rule, read.text, mine, problems)
             spans.extend(m.span() for m in matches)
@@ -206,16 +201,17 @@ class CandidateFinder:
         return found
 
     def _scan_at(self, rule: Rule, text: str, windows: list[tuple[int, int, int]],
-                 at: list[int], problems: list) -> list:
-        """What ``_scan`` finds, for a rule whose matches start only at ``at``
-        (sorted offsets): tried there, not at every character."""
+                 starter, low: str, problems: list) -> list:
+        """What ``_scan`` finds, for a rule whose matches start only where
+        ``starter`` finds a place in ``low`` (the text in lower case): tried
+        there, not at every character."""
         found = []
         match = timed(rule.compiled.match, self.rules.timeout)
         try:
             for start, end, line_end in windows:
                 done = start
-                for i in range(bisect_left(at, start), bisect_left(at, end)):
-                    pos = at[i]
+                for place in starter.finditer(low, start, end):
+                    pos = place.start()
                     if pos < done:
                         continue
                     m = match(text, pos, line_end)
