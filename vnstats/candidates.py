@@ -85,7 +85,7 @@ class CandidateFinder:
         """The lines of ``read`` that hold each rule's required strings (made once a text)."""
         found = read.__dict__.get("_literals")
         if found is None:
-            found = read.__dict__["_literals"] = LiteralIndex(self.scanner, read.text)
+            found = read.__dict__["_literals"] = LiteralIndex(self.scanner, read.text, read.lower)
         return found
 
     def exclusions(self, read: ReadText, problems: list,
@@ -98,7 +98,7 @@ class CandidateFinder:
         index = self.index(read)
         stops = [w[2] for w in windows]
         spans = []
-        low = read.text.lower()
+        low = read.lower
         for rule in self.rules.exclusions:
             mine = windows
             if rule.needs is not None:

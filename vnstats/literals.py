@@ -57,14 +57,8 @@ _READABLE = [
 def required(pattern: str) -> frozenset[str] | None:
     """Strings (lower case), one of which every match of ``pattern`` holds;
     None if the pattern does not say."""
-    tree = _parse(pattern)
-    if tree is None:
-        return None
-    try:
-        exact, need = _sequence(list(tree))
-    except Exception:                # a form the reading does not know: no requirement
-        return None
-    found = _need(exact, need)
+    read = _reading(pattern, lambda items: _need(*_sequence(items)))
+    found = None if read is None else read[0]
     if found is None or not all(_selective(s) for s in found):
         return None
     return frozenset(_tidy(s) for s in found)
@@ -74,13 +68,8 @@ def required_before(pattern: str) -> frozenset[str] | None:
     """Strings one of which stands before every match of ``pattern``, on the
     match's line: read from the lookbehinds it starts with (``từ``, ``gấp``,
     a word of paying), when they cannot reach back past a line break."""
-    tree = _parse(pattern)
-    if tree is None:
-        return None
-    try:
-        found = _before(list(tree))
-    except Exception:                # a form the reading does not know: no requirement
-        return None
+    read = _reading(pattern, _before)
+    found = None if read is None else read[0]
     if found is None or not all(_selective(s) for s in found):
         return None
     return frozenset(_tidy(s) for s in found)
@@ -150,17 +139,26 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     """The characters (case-folded) a match of ``pattern`` can start with, or
     None when it may start with any (or be empty): a rule whose matches start
     with a digit is not tried at a number written in words."""
-    tree = _parse(pattern)
-    if tree is None:
+    read = _reading(pattern, _first)
+    if read is None:
         return None
-    try:
-        found, empty = _first(list(tree))
-    except Exception:                # a form the reading does not know: no requirement
-        return None
+    found, empty = read[0]
     return None if found is None or empty else frozenset(found)
 
 
 _NAME = re.compile(r"\(\?P<(\w+)>")
+
+
+def _reading(pattern: str, reader):
+    """``(reader(top-level parts),)`` of a pattern, or None when it cannot be
+    read (a form the parser or the reading does not know: no requirement)."""
+    tree = _parse(pattern)
+    if tree is None:
+        return None
+    try:
+        return (reader(list(tree)),)
+    except Exception:
+        return None
 
 
 def _parse(pattern: str):
@@ -436,10 +434,10 @@ class LiteralIndex:
     """Where a text holds the strings the rules require, found by one scan
     for all of them (overlapping, so that none hides another)."""
 
-    def __init__(self, scanner: "Scanner", text: str):
+    def __init__(self, scanner: "Scanner", text: str, low: str | None = None):
         at: dict[str, list[int]] = {}
         self._at = at
-        low = text.lower()
+        low = text.lower() if low is None else low
         if len(low) == len(text):                     # the usual case: a fast scan
             found = ((m.start(), m.group(1)) for m in scanner.fast.finditer(low))
         else:                                         # a letter that lowers to two

@@ -74,6 +74,14 @@ class ReadText:
         return found
 
     @property
+    def lower(self) -> str:
+        """The text in lower case (made once: the scans for where rules may match read it)."""
+        found = self.__dict__.get("_lower")
+        if found is None:
+            found = self.__dict__["_lower"] = self.text.lower()
+        return found
+
+    @property
     def ends(self) -> dict[int, int]:
         """Where the number that starts at an offset ends."""
         found = self.__dict__.get("_ends")
@@ -156,7 +164,9 @@ class NumberReader:
             values[m.span()] = parsed
             spans.append(m.span())
             done = m.end()
-        return ReadText(text, self._assemble(text, spans, values), values, spans, leads)
+        read = ReadText(text, self._assemble(text, spans, values), values, spans, leads)
+        read.__dict__["_lower"] = low
+        return read
 
     def _assemble(self, text: str, spans, values) -> str:
         out, done = [], 0
