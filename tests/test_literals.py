@@ -141,8 +141,10 @@ def test_the_prefilter_changes_no_figure(monkeypatch, extractor):
     monkeypatch.setenv("VNSTATS_CACHE_DIR", "off")
     for name in ("required", "required_before", "first_chars"):
         monkeypatch.setattr(rules_module, name, lambda pattern: None)
+    monkeypatch.setattr(rules_module, "follow", lambda pattern, marked: None)
     plain = Extractor()
-    assert not any(r.needs or r.first or r.before for r in plain.rules.rules)
+    assert not any(r.needs or r.first or r.before or r.follow for r in plain.rules.rules)
+    assert sum(1 for r in extractor.rules.rules if r.follow) > 40
     texts = _texts(extractor)
     if DEV.is_dir():
         texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[20:40]]

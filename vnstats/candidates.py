@@ -132,8 +132,9 @@ class CandidateFinder:
                 where = places.get(rule.marked)
                 if where is None:
                     where = places[rule.marked] = Places(
-                        read.text, text, read.starts if rule.marked else read.outer_leads, read.ends, index)
-                matches = self._at(rule, text, where.select(rule.first, rule.needs, rule.before),
+                        read.text, text, read.starts if rule.marked else read.outer_leads, read.ends, index,
+                        rule.marked)
+                matches = self._at(rule, text, where.select(rule.first, rule.needs, rule.before, rule.follow),
                                    problems)
             elif rule.marked or rule.whole:
                 matches = self._whole(rule, text, problems)

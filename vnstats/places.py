@@ -12,6 +12,7 @@ at (``literals.first_chars``, ``literals.required`` and
 """
 from __future__ import annotations
 
+from .follow import after
 from .literals import LiteralIndex, first_key
 
 # how far past the number it is tried at a figure rule's match may run (a list
@@ -24,8 +25,10 @@ class Places:
     ``(offset, end)`` pairs: ``end`` is how far a match from there may run."""
 
     def __init__(self, text: str, subject: str, starts: list[int], ends: dict[int, int],
-                 index: LiteralIndex):
+                 index: LiteralIndex, marked: bool = False):
         self.index = index
+        self.subject, self.marked = subject, marked
+        self._after: list | None = None     # what follows each number (``follow.after``)
         line_start, line_end, n = 0, -1, len(text)
         self.starts, self.line_starts, self.line_ends, self.keys = starts, [], [], []
         self.pairs = []
@@ -43,10 +46,19 @@ class Places:
         self._chosen: dict = {}
 
     def select(self, first: frozenset | None, needs: frozenset | None,
-               before: frozenset | None) -> list:
+               before: frozenset | None, follow: tuple | None = None) -> list:
         """The ``(offset, end)`` pairs where a rule may match: its first
-        character is one of ``first``, one of ``needs`` follows on the line
-        and one of ``before`` stands before it on the line. None: no condition."""
+        character is one of ``first``, one of ``needs`` follows on the line,
+        one of ``before`` stands before it on the line, and what follows its
+        number is in ``follow`` (``follow.follow``, as pairs). None: no condition."""
+        chosen = self._indices(first, needs, before)
+        if follow is not None and chosen:
+            chosen = self._followed(_as_dict(follow), chosen)
+        pairs = self.pairs
+        return [pairs[i] for i in chosen]
+
+    def _indices(self, first, needs, before) -> list[int]:
+        """The numbers (by index) that pass the conditions rules share most."""
         key = (first, needs, before)
         chosen = self._chosen.get(key)
         if chosen is None:
@@ -58,9 +70,25 @@ class Places:
                 chosen = self._near(needs, chosen, self.starts, self.line_ends)
             if before is not None:
                 chosen = self._near(before, chosen, self.line_starts, self.starts)
-            pairs = self.pairs
-            chosen = self._chosen[key] = [pairs[i] for i in chosen]
+            chosen = self._chosen[key] = list(chosen)
         return chosen
+
+    def _followed(self, follow: dict, chosen) -> list[int]:
+        """Those of ``chosen`` where what follows the number may follow it in the rule."""
+        found = self._after
+        if found is None:
+            subject, marked = self.subject, self.marked
+            found = self._after = [after(subject, pos, marked) for pos in self.starts]
+        kept = []
+        for i in chosen:
+            here = found[i]
+            if here is None:                      # no number's run here: no telling
+                kept.append(i)
+                continue
+            rule = follow.get(here.kind, False)
+            if rule is None or (rule is not False and here.allows(*rule)):
+                kept.append(i)
+        return kept
 
     def _near(self, strings, chosen, froms, tos) -> list[int]:
         """Those of ``chosen`` with one of ``strings`` starting in ``[froms[i], tos[i])``."""
@@ -68,3 +96,14 @@ class Places:
         if not offsets:
             return []
         return LiteralIndex.near(offsets, chosen, [tos[i] for i in chosen], [froms[i] for i in chosen])
+
+
+_DICTS: dict = {}
+
+
+def _as_dict(follow: tuple) -> dict:
+    """A rule's follow sets (sorted pairs) as a dict, made once a process."""
+    found = _DICTS.get(id(follow))
+    if found is None or found[0] is not follow:
+        found = _DICTS[id(follow)] = (follow, dict(follow))
+    return found[1]

@@ -31,6 +31,7 @@ import yaml
 
 from .normalize import Normalizer
 from .anchors import anchor, needs_digits, translate
+from .follow import follow
 from .literals import first_chars, required, required_before, starts_at_word
 from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
@@ -109,6 +110,9 @@ class Rule:
     first: frozenset | None = None
     # True when every match starts a word (``literals.starts_at_word``)
     at_word: bool = False
+    # what may follow the number a match starts with, by the number's first
+    # character (``follow.follow``, as sorted pairs), or None
+    follow: tuple | None = None
 
     @property
     def where(self) -> str:
@@ -224,6 +228,8 @@ class RuleSet:
             rule.at_word = starts_at_word(rule.compiled.pattern)
             if rule.anchored:
                 rule.before = required_before(rule.compiled.pattern)
+                found = follow(rule.compiled.pattern, rule.marked)
+                rule.follow = None if found is None else tuple(sorted(found.items()))
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
 

@@ -1,0 +1,96 @@
+"""What may follow a rule's number: what lets the engine skip a rule at
+numbers followed by something else (``vnstats.follow``)."""
+from pathlib import Path
+
+import pytest
+
+from vnstats.extractor import Extractor
+from vnstats.follow import DIGIT, END, LETTER, after, follow
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+PLAIN, PAD = "\ue000", "\ue00f"
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def strings(pattern, marked, start):
+    found = follow(pattern, marked)
+    return None if found is None or found[start] is None else set(found[start][0])
+
+
+def test_the_words_after_a_number():
+    percent = PLAIN + PAD + r"*+\s*(?:%|phần\s+trăm)"
+    assert strings(percent, True, PLAIN) == {"%", "phần"}
+    # a mark the pattern does not start with: the rule never matches there
+    assert strings(percent, True, "\ue004") == set()
+    money = r"\d+(?:[.,]\d+)*\s*(?:tỷ|triệu)\s+đồng"
+    assert strings(money, False, "") == {"tỷ", "triệ"}
+    # a number word's run is the word; its edge ends it
+    assert strings(r"(?:hai|ba)(?![^\W\d_])\s*%", False, LETTER) == {"%"}
+    # a lookahead says what comes; a line's end and a class of letters are kept as such
+    assert strings(r"\d+(?=\s*[,;]|$)", False, "") == {",", ";", END}
+    assert strings(r"\d+\s+[^\W\d_]", False, "") == {LETTER}
+    assert strings(r"\d+\s*-\s*\d+", False, "") == {"-"}
+    assert strings(r"\d+\s*x\s*\d", False, "") == {"x"}
+    assert strings(r"\d+\s*\d", False, "") == {DIGIT}
+
+
+def test_no_follow_set_where_anything_may_follow():
+    assert strings(r"\d+", False, "") is None            # the match may end at its number
+    assert strings(r"\d+\s*.", False, "") is None        # any character
+    assert strings(r"(?<=gấp\s)\d+(?:\s+lần)?", False, "") is None
+    # ... and none to be had at a number word, where it never matches
+    assert strings(r"\d+", False, LETTER) == set()
+    # a number word followed straight by letters may end inside its word
+    assert strings(r"(?:hai|ba)k", False, LETTER) is None
+
+
+def test_what_follows_a_place():
+    text = "Giá 3.500 tỷ đồng, 1-2 người\nvà 7"
+    here = after(text, text.index("3.500"), False)
+    assert here.text == "tỷ đ" and not here.end
+    assert here.allows(frozenset({"tỷ"}), (2,), frozenset({"t"}))
+    assert not here.allows(frozenset({"%"}), (1,), frozenset({"%"}))
+    # a range read from its first number: the run's dash may follow it
+    here = after(text, text.index("1-2"), False)
+    assert here.allows(frozenset({"-"}), (1,), frozenset({"-"}))
+    here = after(text, text.index("người"), False)
+    assert here.kind == LETTER and here.end
+    assert after(text, text.index(" "), False) is None
+
+
+def _texts(extractor):
+    texts = [ex.text for ex in extractor.rules.all_examples()]
+    if DEV.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[:20]]
+    return texts
+
+
+def test_every_match_at_a_number_is_followed_as_its_rule_says(extractor):
+    """On the rule files' examples and real articles, each match of a rule
+    that starts at a number has, after that number, one of its follow strings."""
+    rules = [r for r in extractor.rules.rules if r.follow]
+    assert len(rules) > 40
+    checked = 0
+    for text in _texts(extractor):
+        normalized, _ = extractor.rules.normalizer.normalize(text)
+        read = extractor.reader.read(normalized)
+        for rule in rules:
+            subject = read.marked if rule.marked else read.text
+            places = set(read.starts if rule.marked else read.outer_leads)
+            told = dict(rule.follow)
+            for pos in places:
+                m = rule.compiled.match(subject, pos)
+                if m is None:
+                    continue
+                here = after(subject, pos, rule.marked)
+                if here is None:
+                    continue
+                said = told.get(here.kind, False)
+                assert said is not False, (rule.id, m.group())
+                assert said is None or here.allows(*said), (rule.id, m.group(), here.text)
+                checked += 1
+    assert checked > 1000
