@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .literals import LiteralIndex, Scanner, starters
+from .openings import opener
+from .follow import SIZE
 from .numbers import NumberParser, ParsedNumber
 from .places import Places
 from .reader import ReadText, timed
@@ -75,11 +77,15 @@ class CandidateFinder:
         # the not-a-figure rules that start with a digit (or a sign), or a word
         # with one of a few letters: tried there, not at every character of
         # their windows (where each is: a scan of the lower-cased text)
+        # (the strings its matches open with, ``openings``, and else its first
+        # characters: over the case-folded text)
         self.starters = {}
         for r in rules.exclusions:
-            found = starters(r.first, r.at_word) if r.first else None
+            found = opener(r.compiled.pattern)
+            if found is None and r.first:
+                found = starters(r.first, r.at_word)
             if found is not None:
-                self.starters[r.first, r.at_word] = found
+                self.starters[r.id] = found
 
     def index(self, read: ReadText) -> LiteralIndex:
         """The lines of ``read`` that hold each rule's required strings (made once a text)."""
@@ -98,16 +104,16 @@ class CandidateFinder:
         index = self.index(read)
         stops = [w[2] for w in windows]
         spans = []
-        low = read.lower
+        folded = read.folded
         for rule in self.rules.exclusions:
             mine = windows
             if rule.needs is not None:
                 mine = index.near(index.offsets(rule.needs), windows, stops)
             if not mine:
                 continue
-            starter = self.starters.get((rule.first, rule.at_word))
-            if starter is not None and len(low) == len(read.text):
-                matches = self._scan_at(rule, read.text, mine, starter, low, problems)
+            starter = self.starters.get(rule.id)
+            if starter is not None and folded is not None:
+                matches = self._scan_at(rule, read.text, mine, starter, folded, problems)
             else:
                 matches = self._scan(rule, read.text, mine, problems)
             spans.extend(m.span() for m in matches)
@@ -202,17 +208,19 @@ class CandidateFinder:
         return found
 
     def _scan_at(self, rule: Rule, text: str, windows: list[tuple[int, int, int]],
-                 starter, low: str, problems: list) -> list:
+                 starter, folded: str, problems: list) -> list:
         """What ``_scan`` finds, for a rule whose matches start only where
-        ``starter`` finds a place in ``low`` (the text in lower case): tried
-        there, not at every character."""
+        ``starter`` finds a place in ``folded`` (the text case-folded, as
+        long as the text): tried there, not at every character."""
         found = []
         match = timed(rule.compiled.match, self.rules.timeout)
         try:
             for start, end, line_end in windows:
                 done = start
-                for place in starter.finditer(low, start, end):
+                for place in starter.finditer(folded, start, min(line_end, end + SIZE)):
                     pos = place.start()
+                    if pos >= end:
+                        break
                     if pos < done:
                         continue
                     m = match(text, pos, line_end)

@@ -86,6 +86,7 @@ class _Reader:
         self.in_run = (lambda c: c == PAD) if self.exact else \
             (lambda c: c.isalpha()) if start == LETTER else (lambda c: c.isdecimal() or c in DIGIT_RUN)
         self.digits = not self.exact and start != LETTER
+        self.skip = True                          # spaces first are skipped (else: not told)
         self.steps = 0
         self._firsts: dict = {} if memo is None else memo   # first(), by the parts' identities
         self._again: dict = {}                    # a repeat with one reading done
@@ -265,6 +266,8 @@ class _Reader:
                 low, high, body = av
                 body = list(body)
                 if at_start and _spaces(body):
+                    if not self.skip:
+                        raise Unknown
                     continue
                 found = self.first(body + self._repeated(op, av) + rest, size, at_start)
                 if not low:
@@ -272,6 +275,8 @@ class _Reader:
                 return _bounded(found, size)
             chars, space, token = _chars(op, av)
             if at_start and space:
+                if not self.skip:
+                    raise Unknown
                 if not chars and token is None:
                     continue                      # a space: skipped
                 following = self.first(rest, size, True)
@@ -298,10 +303,14 @@ class _Reader:
 
 
 def _shortest(strings: set) -> frozenset:
-    """``strings`` without those that start with another of them (told by it already)."""
+    """``strings`` without those that start with another of them, or with
+    a digit or a letter where any digit or letter will do (told already)."""
     kept: list = []
     for s in sorted(strings, key=len):
-        if not any(s.startswith(k) for k in kept if k not in (LETTER, DIGIT)):
+        if s in (LETTER, DIGIT):
+            kept.append(s)
+        elif not any(s.startswith(k) for k in kept if k not in (LETTER, DIGIT)) and \
+                not (DIGIT in strings and s[0].isdecimal()) and not (LETTER in strings and s[0].isalpha()):
             kept.append(s)
     return frozenset(kept)
 

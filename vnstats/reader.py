@@ -82,6 +82,16 @@ class ReadText:
         return found
 
     @property
+    def folded(self) -> str | None:
+        """The text case-folded, or None when that changes its length (ß: ss):
+        where not-a-figure rules may start is looked for in it."""
+        found = self.__dict__.get("_folded", False)
+        if found is False:
+            found = self.text.casefold()
+            found = self.__dict__["_folded"] = found if len(found) == len(self.text) else None
+        return found
+
+    @property
     def ends(self) -> dict[int, int]:
         """Where the number that starts at an offset ends."""
         found = self.__dict__.get("_ends")

@@ -40,7 +40,7 @@ MAX_BYTES = 24_000_000    # the least recently used go while the whole is larger
 _ENTRY = re.compile(r"[a-z]+-[0-9a-f]{32}\.pickle|\.[a-z]+-\w+\.tmp")   # what clear() may remove
 _MODULES = ("rules.py", "normalize.py", "numbers.py", "candidates.py", "reader.py", "anchors.py",
             "about.py", "context.py", "segment.py", "sentences.py", "tries.py", "rulecache.py",
-            "literals.py", "places.py", "scans.py", "follow.py")
+            "literals.py", "places.py", "scans.py", "follow.py", "openings.py")
 
 T = TypeVar("T")
 

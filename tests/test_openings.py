@@ -1,0 +1,58 @@
+"""Where a not-a-figure rule's match may start (``vnstats.openings``)."""
+from pathlib import Path
+
+import pytest
+
+from vnstats.extractor import Extractor
+from vnstats.follow import DIGIT, LETTER
+from vnstats.openings import opener, openings
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+
+
+def test_the_strings_a_match_opens_with():
+    assert openings(r"(?<![^\W\d_])(?:ngày|mùng)\s+\d+") == {"ngày", "mùng"}
+    assert openings(r"(?<![\d.,])\d{1,2}\s*(?:h|giờ)") == {DIGIT}
+    assert openings(r"(?:Quý|tháng)\s+\d") == {"quý", "thán"}
+    assert openings(r"[A-Z]{2,}\d") is None or openings(r"[A-Z]{2,}\d") <= set("abcdefghijklmnopqrstuvwxyz")
+    assert openings(r"\w+") is None                   # any word character
+    assert openings(r"\s*\d") is None                  # a space may open it
+    assert openings(r"(?:năm|\p{L}+)") is None
+    assert openings(r"(?:một|\d|1)") == {"một", DIGIT}
+
+
+def test_the_opener_keeps_the_lookbehind_and_refuses_no_start():
+    found = opener(r"(?<![\d.,])\d{2}[A-Z]")
+    text = "xe 30A, 1.25B, 425C"
+    assert [m.start() for m in found.finditer(text.casefold())] == [3, 8, 15]   # no digit, . or , before
+    words = opener(r"(?<![^\W\d_])ngày\s+\d")
+    # a letter before is looked for as a Latin letter only: ² is none to regex
+    assert [m.start() for m in words.finditer("ngày 5, ²ngày 6, angày".casefold())] == [0, 9]
+    assert opener(r"[^\W\d_]+\d") is not None and opener(r"\w\d") is None
+    assert LETTER not in (openings(r"(?<!x)abc") or set())
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def test_every_match_starts_where_its_opener_finds_a_place(extractor):
+    """On the rule files' examples and real articles, each match of each
+    not-a-figure rule starts at a place its opener finds in the folded text."""
+    texts = [ex.text for ex in extractor.rules.all_examples()]
+    if DEV.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[:20]]
+    rules = [r for r in extractor.rules.exclusions if r.id in extractor.finder.starters]
+    assert len(rules) > 40
+    checked = 0
+    for text in texts:
+        normalized, _ = extractor.rules.normalizer.normalize(text)
+        folded = normalized.casefold()
+        assert len(folded) == len(normalized)
+        for rule in rules:
+            places = {m.start() for m in extractor.finder.starters[rule.id].finditer(folded)}
+            for m in rule.compiled.finditer(normalized):
+                assert m.start() in places, (rule.id, m.group())
+                checked += 1
+    assert checked > 500

@@ -1,0 +1,125 @@
+"""Where a not-a-figure rule's match may start: its *openings*.
+
+A rule for dates in words starts with ``ngày``, ``mùng`` or ``mồng``; one for
+licence plates with a digit that follows no digit. ``openings`` reads a
+pattern (``follow._Reader``, over Python's own parse of it) for the strings
+(case-folded, up to ``follow.SIZE`` characters) every match starts with, and
+``opener`` makes them one ``re`` pattern over the case-folded text, with the
+pattern's own leading lookbehind when it is a plain class (``(?<![\\d.,])``).
+The engine tries the rule only where the opener finds a place: exact, since
+no match starts anywhere else.
+"""
+from __future__ import annotations
+
+import re
+
+from .follow import DIGIT, END, LETTER, Unknown, _Reader, _shortest
+from .literals import LATIN_LETTERS, PROPERTY, _is_edge, _parse, sre
+
+# any letter to the regex module (a combining mark too), in ``re``: a superset
+_ANY_LETTER = r"(?:[^\W\d_]|[^\x00-\x7f])"
+
+
+def openings(pattern: str) -> frozenset[str] | None:
+    """The strings one of which every match of ``pattern`` starts with (a
+    string may be ``LETTER`` or ``DIGIT``: any letter, any digit); None when
+    it cannot tell."""
+    tree = _parse(pattern)
+    return None if tree is None else _openings(list(tree))
+
+
+def _openings(items: list) -> frozenset[str] | None:
+    reader = _Reader("")
+    reader.skip = False
+    try:
+        found = reader.first(items)
+    except (Unknown, RecursionError):
+        return None
+    if "" in found or END in found:
+        return None
+    return _shortest(found)
+
+
+def opener(pattern: str):
+    """A ``re`` pattern over the case-folded text that finds every place a
+    match of ``pattern`` may start, or None. A pattern of alternatives gets
+    the openings of each, with the lookbehinds each starts with."""
+    tree = _parse(pattern)
+    if tree is None:
+        return None
+    items = list(tree)
+    while len(items) == 1 and items[0][0] is sre.SUBPATTERN and not items[0][1][1] and not items[0][1][2]:
+        items = list(items[0][1][-1])
+    sides = [list(b) for b in items[0][1][1]] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
+    found, behind = set(), set()
+    for side in sides:
+        side_found = _openings(side)
+        if side_found is None:
+            return None
+        found |= side_found
+        behind.add(_lookbehind(side))
+    # the lookbehind all sides share (none if they differ), then the openings
+    return re.compile((behind.pop() if len(behind) == 1 else "") + _alternatives(_shortest(found)))
+
+
+def _alternatives(strings) -> str:
+    """The openings as one ``re`` group (a class when each is one character:
+    ``re`` then skips ahead to them fast)."""
+    if all(len(s) == 1 or s == DIGIT for s in strings) and LETTER not in strings:
+        return "[" + "".join(r"\d" if s == DIGIT else re.escape(s) for s in sorted(strings)) + "]"
+    return "(?:" + "|".join(r"\d" if s == DIGIT else _ANY_LETTER if s == LETTER else re.escape(s)
+                            for s in sorted(strings, key=lambda s: (-len(s), s))) + ")"
+
+
+def _lookbehind(items: list) -> str:
+    """The negative lookbehinds of one plain class that ``items`` start with,
+    in ``re`` syntax (``(?<![\\d.,])``), or nothing. A letter (or word
+    character) before is looked for as a Latin letter (each is one to regex
+    as well), so that it refuses no place the pattern's own would take."""
+    out = []
+    for op, av in items:
+        if op is not sre.ASSERT_NOT or av[0] != -1:
+            break
+        if _is_edge(av[1]):
+            out.append(f"(?<![{LATIN_LETTERS}])")
+            continue
+        body = list(av[1])
+        while len(body) == 1 and body[0][0] is sre.SUBPATTERN:
+            body = list(body[0][1][-1])
+        cls = _class(body[0]) if len(body) == 1 else None
+        if cls is None:
+            break
+        out.append(f"(?<!{cls})")
+    return "".join(out)
+
+
+def _class(item) -> str | None:
+    """A one-character part as a ``re`` class, or None when it is not a plain one."""
+    op, av = item
+    if op is sre.LITERAL:
+        return None if av == ord(PROPERTY) else "[" + _escape(av) + "]"
+    if op is not sre.IN:
+        return None
+    out = []
+    for kind, value in av:
+        if kind is sre.NEGATE:
+            out.append("^")
+        elif kind is sre.LITERAL:
+            if value == ord(PROPERTY):
+                return None
+            out.append(_escape(value))
+        elif kind is sre.RANGE:
+            out.append(_escape(value[0]) + "-" + _escape(value[1]))
+        elif kind is sre.CATEGORY and value in _CATEGORIES:
+            out.append(_CATEGORIES[value])
+        else:
+            return None
+    return "[" + "".join(out) + "]"
+
+
+def _escape(code: int) -> str:
+    return "\\" + chr(code) if chr(code) in "\\]^-[" else chr(code)
+
+
+# (\w and \s are not quite the same sets in ``re`` and in regex: left out)
+_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D"}
