@@ -41,7 +41,7 @@ def follow(pattern: str, marked: bool) -> dict[str, tuple | None] | None:
     each mark; in the text: ``""`` for a digit or a sign; ``LETTER`` for a
     number word), the strings (``_Reader.first``) one of which the text after
     the run starts with, spaces skipped, when a match of ``pattern`` starts
-    there (with their lengths and first characters: ``After.allows``); None
+    there (with their first characters: ``After.allows``); None
     where (or, for the whole, when) it cannot tell."""
     tree = _parse(pattern)
     if tree is None:
@@ -60,7 +60,7 @@ def follow(pattern: str, marked: bool) -> dict[str, tuple | None] | None:
             if "" in strings:
                 raise Unknown
             strings = _shortest(strings)
-            out[start] = (strings, tuple(sorted({len(s) for s in strings})), firsts(strings))
+            out[start] = (strings, firsts(strings))
         except (Unknown, RecursionError):
             out[start] = None
     return None if all(v is None for v in out.values()) else out
@@ -425,30 +425,27 @@ def _chars(op, av) -> tuple[set, bool, str | None]:
 class After:
     """What follows the run of a number at a place: the kind of the place (as
     ``follow`` keys it), the text after the run, spaces skipped (case-folded,
-    ``SIZE`` characters), whether a line ends first, and the run's own
-    characters past its first."""
+    ``SIZE`` characters), its ``keys`` (each of its starts, and ``LETTER``,
+    ``DIGIT``, ``END`` where they hold) and the run's own characters past
+    its first (``inner``)."""
 
-    __slots__ = ("kind", "text", "end", "inner")
+    __slots__ = ("kind", "text", "end", "keys", "inner")
 
     def __init__(self, kind: str, text: str, end: bool, inner: frozenset):
         self.kind, self.text, self.end, self.inner = kind, text, end, inner
+        keys = {text[:size] for size in range(1, len(text) + 1)}
+        if end:
+            keys.add(END)
+        if text[:1].isalpha():
+            keys.add(LETTER)
+        elif text[:1].isdecimal():
+            keys.add(DIGIT)
+        self.keys = frozenset(keys)
 
-    def allows(self, strings: frozenset, sizes: tuple, firsts: frozenset) -> bool:
-        """Whether one of ``strings`` (of ``sizes``; ``firsts``: their first
-        characters) may stand here."""
-        if self.inner and not self.inner.isdisjoint(firsts):
-            return True
-        text = self.text
-        if self.end and END in strings:
-            return True
-        if text:
-            first = text[0]
-            if (first.isalpha() and LETTER in strings) or (first.isdecimal() and DIGIT in strings):
-                return True
-            for size in sizes:
-                if text[:size] in strings:
-                    return True
-        return False
+    def allows(self, strings: frozenset, firsts: frozenset) -> bool:
+        """Whether one of ``strings`` (``firsts``: their first characters)
+        may stand here: a set operation, as it runs for every rule at every number."""
+        return not strings.isdisjoint(self.keys) or bool(self.inner and not self.inner.isdisjoint(firsts))
 
 
 def firsts(strings: frozenset) -> frozenset:
