@@ -24,3 +24,13 @@ def dev_articles() -> list[Path]:
     if not files:
         pytest.skip("../shared/eval/dev is not present")
     return files
+
+
+@pytest.fixture(scope="session")
+def sample_texts(extractor) -> list[str]:
+    """Every rule example's text, and the first 20 dev articles when present:
+    what the prefilter tests check that no match is lost on."""
+    texts = [ex.text for ex in extractor.rules.all_examples()]
+    if DEV.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[:20]]
+    return texts

@@ -1,19 +1,9 @@
 """What may follow a rule's number: what lets the engine skip a rule at
 numbers followed by something else (``vnstats.follow``)."""
-from pathlib import Path
 
-import pytest
-
-from vnstats.extractor import Extractor
 from vnstats.follow import DIGIT, END, LETTER, after, follow
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 PLAIN, PAD = "\ue000", "\ue00f"
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor()
 
 
 def strings(pattern, marked, start):
@@ -63,20 +53,13 @@ def test_what_follows_a_place():
     assert after(text, text.index(" "), False) is None
 
 
-def _texts(extractor):
-    texts = [ex.text for ex in extractor.rules.all_examples()]
-    if DEV.is_dir():
-        texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[:20]]
-    return texts
-
-
-def test_every_match_at_a_number_is_followed_as_its_rule_says(extractor):
+def test_every_match_at_a_number_is_followed_as_its_rule_says(extractor, sample_texts):
     """On the rule files' examples and real articles, each match of a rule
     that starts at a number has, after that number, one of its follow strings."""
     rules = [r for r in extractor.rules.rules if r.follow]
     assert len(rules) > 40
     checked = 0
-    for text in _texts(extractor):
+    for text in sample_texts:
         normalized, _ = extractor.rules.normalizer.normalize(text)
         read = extractor.reader.read(normalized)
         for rule in rules:

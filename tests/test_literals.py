@@ -1,18 +1,12 @@
 """The required strings of a rule: what lets the engine skip it where it cannot match."""
 from pathlib import Path
 
-import pytest
 
 from vnstats.extractor import Extractor
 from vnstats.literals import (EDGE, LiteralIndex, Scanner, first_chars, first_key, required,
                               required_before, starters, starts_at_word)
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor()
 
 
 def test_required_reads_words_and_edges():
@@ -66,21 +60,14 @@ def test_index_finds_words_at_their_edges_only():
     assert index.offsets(frozenset({"tr" + EDGE, "%"})) == [text.index("tr5"), text.index("%")]
 
 
-def _texts(extractor):
-    texts = [ex.text for ex in extractor.rules.all_examples()]
-    if DEV.is_dir():
-        texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[:20]]
-    return texts
-
-
-def test_every_match_holds_a_required_string(extractor):
+def test_every_match_holds_a_required_string(extractor, sample_texts):
     """On the rule files' examples and real articles, each match of each rule
     with required strings holds one of them: skipping a rule elsewhere loses nothing."""
     rules = [r for r in extractor.rules.rules + extractor.rules.exclusions if r.needs]
     assert len(rules) > 40
     scanner = Scanner(s for r in rules for s in r.needs)
     checked = 0
-    for text in _texts(extractor):
+    for text in sample_texts:
         normalized, _ = extractor.rules.normalizer.normalize(text)
         read = extractor.reader.read(normalized)
         index = LiteralIndex(scanner, normalized)
@@ -99,12 +86,12 @@ def test_every_match_holds_a_required_string(extractor):
     assert checked > 1000
 
 
-def test_every_match_has_what_it_requires_before_it_on_its_line(extractor):
+def test_every_match_has_what_it_requires_before_it_on_its_line(extractor, sample_texts):
     rules = [r for r in extractor.rules.rules if r.before]
     assert len(rules) > 10
     scanner = Scanner(s for r in rules for s in r.before)
     checked = 0
-    for text in _texts(extractor):
+    for text in sample_texts:
         normalized, _ = extractor.rules.normalizer.normalize(text)
         read = extractor.reader.read(normalized)
         index = LiteralIndex(scanner, normalized)
@@ -118,12 +105,12 @@ def test_every_match_has_what_it_requires_before_it_on_its_line(extractor):
     assert checked > 50
 
 
-def test_every_match_starts_with_a_first_character(extractor):
+def test_every_match_starts_with_a_first_character(extractor, sample_texts):
     """Each match of a rule tried at numbers starts with one of its first characters."""
     rules = [r for r in extractor.rules.rules if r.first]
     assert len(rules) > 40
     checked = 0
-    for text in _texts(extractor):
+    for text in sample_texts:
         normalized, _ = extractor.rules.normalizer.normalize(text)
         read = extractor.reader.read(normalized)
         for rule in rules:
@@ -134,7 +121,7 @@ def test_every_match_starts_with_a_first_character(extractor):
     assert checked > 1000
 
 
-def test_the_prefilter_changes_no_figure(monkeypatch, extractor):
+def test_the_prefilter_changes_no_figure(monkeypatch, extractor, sample_texts):
     """The figures of real articles and of every rule example are the same
     with the prefilter as when every rule is tried at every number."""
     import vnstats.candidates as candidates_module
@@ -149,7 +136,7 @@ def test_the_prefilter_changes_no_figure(monkeypatch, extractor):
     assert not plain.finder.starters and extractor.finder.starters
     assert not any(r.needs or r.first or r.before or r.follow for r in plain.rules.rules)
     assert sum(1 for r in extractor.rules.rules if r.follow) > 40
-    texts = _texts(extractor)
+    texts = list(sample_texts)
     if DEV.is_dir():
         texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[20:40]]
     compared = 0
