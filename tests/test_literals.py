@@ -1,7 +1,6 @@
 """The required strings of a rule: what lets the engine skip it where it cannot match."""
 from pathlib import Path
 
-
 from vnstats.extractor import Extractor
 from vnstats.literals import (EDGE, LiteralIndex, Scanner, first_chars, first_key, required,
                               required_before, starters, starts_at_word)
