@@ -34,3 +34,9 @@ def sample_texts(extractor) -> list[str]:
     if DEV.is_dir():
         texts += [p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))[:20]]
     return texts
+
+
+@pytest.fixture(scope="session")
+def sample_reads(extractor, sample_texts) -> list:
+    """``sample_texts`` normalised and read by the number reader (``ReadText``)."""
+    return [extractor.reader.read(extractor.rules.normalizer.normalize(text)[0]) for text in sample_texts]

@@ -59,16 +59,15 @@ def test_index_finds_words_at_their_edges_only():
     assert index.offsets(frozenset({"tr" + EDGE, "%"})) == [text.index("tr5"), text.index("%")]
 
 
-def test_every_match_holds_a_required_string(extractor, sample_texts):
+def test_every_match_holds_a_required_string(extractor, sample_reads):
     """On the rule files' examples and real articles, each match of each rule
     with required strings holds one of them: skipping a rule elsewhere loses nothing."""
     rules = [r for r in extractor.rules.rules + extractor.rules.exclusions if r.needs]
     assert len(rules) > 40
     scanner = Scanner(s for r in rules for s in r.needs)
     checked = 0
-    for text in sample_texts:
-        normalized, _ = extractor.rules.normalizer.normalize(text)
-        read = extractor.reader.read(normalized)
+    for read in sample_reads:
+        normalized = read.text
         index = LiteralIndex(scanner, normalized)
         for rule in rules:
             subject = read.marked if rule.marked else read.text
@@ -85,14 +84,13 @@ def test_every_match_holds_a_required_string(extractor, sample_texts):
     assert checked > 1000
 
 
-def test_every_match_has_what_it_requires_before_it_on_its_line(extractor, sample_texts):
+def test_every_match_has_what_it_requires_before_it_on_its_line(extractor, sample_reads):
     rules = [r for r in extractor.rules.rules if r.before]
     assert len(rules) > 10
     scanner = Scanner(s for r in rules for s in r.before)
     checked = 0
-    for text in sample_texts:
-        normalized, _ = extractor.rules.normalizer.normalize(text)
-        read = extractor.reader.read(normalized)
+    for read in sample_reads:
+        normalized = read.text
         index = LiteralIndex(scanner, normalized)
         for rule in rules:
             subject = read.marked if rule.marked else read.text
@@ -104,14 +102,12 @@ def test_every_match_has_what_it_requires_before_it_on_its_line(extractor, sampl
     assert checked > 50
 
 
-def test_every_match_starts_with_a_first_character(extractor, sample_texts):
+def test_every_match_starts_with_a_first_character(extractor, sample_reads):
     """Each match of a rule tried at numbers starts with one of its first characters."""
     rules = [r for r in extractor.rules.rules if r.first]
     assert len(rules) > 40
     checked = 0
-    for text in sample_texts:
-        normalized, _ = extractor.rules.normalizer.normalize(text)
-        read = extractor.reader.read(normalized)
+    for read in sample_reads:
         for rule in rules:
             subject = read.marked if rule.marked else read.text
             for m in rule.compiled.finditer(subject):

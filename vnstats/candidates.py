@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .literals import LiteralIndex, Scanner, starters
-from .openings import opener
 from .follow import SIZE
+from .literals import LiteralIndex, Scanner, starters
 from .numbers import NumberParser, ParsedNumber
+from .openings import opener
 from .places import Places
 from .reader import ReadText, timed
 from .rules import Rule, RuleSet
@@ -74,11 +74,10 @@ class CandidateFinder:
         # one scan finds every line that holds what some rule requires
         self.scanner = Scanner(s for r in rules.rules + rules.exclusions
                                for s in (r.needs or frozenset()) | (r.before or frozenset()))
-        # the not-a-figure rules that start with a digit (or a sign), or a word
-        # with one of a few letters: tried there, not at every character of
-        # their windows (where each is: a scan of the lower-cased text)
-        # (the strings its matches open with, ``openings``, and else its first
-        # characters: over the case-folded text)
+        # where each not-a-figure rule's matches may start, found by one scan
+        # of the case-folded text: the strings they open with (``openings``),
+        # else their first characters; tried there, not at every character
+        # of their windows
         self.starters = {}
         for r in rules.exclusions:
             found = opener(r.compiled.pattern)

@@ -4,16 +4,17 @@ A rule for money is tried at every number of a text that has a currency
 somewhere after it on its line (``literals.required``); but at ``5 người``
 it can only fail, since what follows its number must be a scale word, a
 currency or a dash. ``follow`` reads a pattern (with Python's own parser, as
-``literals`` does) and returns the characters (case-folded) that may stand
-first after the number it starts with, spaces skipped, or None when it cannot
-tell. ``Places`` then tries the rule only at numbers followed by one of them.
+``literals`` does) and returns the strings (case-folded, up to ``SIZE``
+characters) one of which stands after the number it starts with, spaces
+skipped, or None when it cannot tell. ``Places`` then tries the rule only at
+numbers followed by one of them (``after``, ``After.allows``).
 
 A rule's number is a *run*: in the marked text, a number's mark and its
 padding; in the text, digits with the separators and signs between them
 (``3.500``, ``1-2``). A rule whose number may end inside the run (a range
 ``1-2`` read from ``1``) has the run's own characters in its follow set, and
-the place keeps them in its keys (``after_run``), so the answer errs one way
-only: a place it keeps may fail, a place it drops cannot match.
+the place keeps them (``After.inner``), so the answer errs one way only: a
+place it keeps may fail, a place it drops cannot match.
 """
 from __future__ import annotations
 
@@ -76,8 +77,8 @@ def _body(op, av) -> list:
 
 class _Reader:
     """Reads a pattern from a place where a number's run starts: with the
-    mark ``start`` in the marked text, or (``start`` empty) with a digit or
-    a sign in the text."""
+    mark ``start`` in the marked text, with a number word (``LETTER``), or
+    (``start`` empty) with a digit or a sign in the text."""
 
     def __init__(self, start: str, memo: dict | None = None):
         self.start = start
@@ -298,8 +299,6 @@ class _Reader:
         if at_start:
             raise Unknown                         # the match may end here
         return {""}
-
-
 
 
 def _shortest(strings: set) -> frozenset:

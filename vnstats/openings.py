@@ -110,8 +110,8 @@ def _class(item) -> str | None:
             out.append(_escape(value))
         elif kind is sre.RANGE:
             out.append(_escape(value[0]) + "-" + _escape(value[1]))
-        elif kind is sre.CATEGORY and value in _CATEGORIES:
-            out.append(_CATEGORIES[value])
+        elif kind is sre.CATEGORY and value in _RE_CATEGORIES:
+            out.append(_RE_CATEGORIES[value])
         else:
             return None
     return "[" + "".join(out) + "]"
@@ -122,4 +122,4 @@ def _escape(code: int) -> str:
 
 
 # (\w and \s are not quite the same sets in ``re`` and in regex: left out)
-_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D"}
+_RE_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D"}

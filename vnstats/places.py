@@ -46,14 +46,14 @@ class Places:
         self._chosen: dict = {}
 
     def select(self, first: frozenset | None, needs: frozenset | None,
-               before: frozenset | None, follow: tuple | None = None) -> list:
+               before: frozenset | None, follow: dict | None = None) -> list:
         """The ``(offset, end)`` pairs where a rule may match: its first
         character is one of ``first``, one of ``needs`` follows on the line,
         one of ``before`` stands before it on the line, and what follows its
-        number is in ``follow`` (``follow.follow``, as pairs). None: no condition."""
+        number is in ``follow`` (``follow.follow``). None: no condition."""
         chosen = self._indices(first, needs, before)
         if follow is not None and chosen:
-            chosen = self._followed(_as_dict(follow), chosen)
+            chosen = self._followed(follow, chosen)
         pairs = self.pairs
         return [pairs[i] for i in chosen]
 
@@ -97,13 +97,3 @@ class Places:
             return []
         return LiteralIndex.near(offsets, chosen, [tos[i] for i in chosen], [froms[i] for i in chosen])
 
-
-_DICTS: dict = {}
-
-
-def _as_dict(follow: tuple) -> dict:
-    """A rule's follow sets (sorted pairs) as a dict, made once a process."""
-    found = _DICTS.get(id(follow))
-    if found is None or found[0] is not follow:
-        found = _DICTS[id(follow)] = (follow, dict(follow))
-    return found[1]

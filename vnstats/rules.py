@@ -110,9 +110,9 @@ class Rule:
     first: frozenset | None = None
     # True when every match starts a word (``literals.starts_at_word``)
     at_word: bool = False
-    # what may follow the number a match starts with, by the number's first
-    # character (``follow.follow``, as sorted pairs), or None
-    follow: tuple | None = None
+    # what may follow the number a match starts with, by the kind of number
+    # (``follow.follow``), or None
+    follow: dict | None = None
 
     @property
     def where(self) -> str:
@@ -228,8 +228,7 @@ class RuleSet:
             rule.at_word = starts_at_word(rule.compiled.pattern)
             if rule.anchored:
                 rule.before = required_before(rule.compiled.pattern)
-                found = follow(rule.compiled.pattern, rule.marked)
-                rule.follow = None if found is None else tuple(sorted(found.items()))
+                rule.follow = follow(rule.compiled.pattern, rule.marked)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
 
