@@ -59,6 +59,18 @@ def test_index_finds_words_at_their_edges_only():
     assert index.offsets(frozenset({"tr" + EDGE, "%"})) == [text.index("tr5"), text.index("%")]
 
 
+def test_index_finds_strings_that_start_inside_others():
+    scanner = Scanner(["nghìn", "ngh", "hìn", "ìn"])
+    text = "2 nghìn người"
+    index = LiteralIndex(scanner, text)
+    assert index.offsets(frozenset({"ngh"})) == [2]
+    assert index.offsets(frozenset({"nghìn"})) == [2]
+    assert index.offsets(frozenset({"hìn"})) == [4]
+    assert index.offsets(frozenset({"ìn"})) == [5]
+    # no strings at all: nothing found, and the scan ends
+    assert LiteralIndex(Scanner([]), text).offsets(frozenset({"ngh"})) == []
+
+
 def test_every_match_holds_a_required_string(extractor, sample_reads):
     """On the rule files' examples and real articles, each match of each rule
     with required strings holds one of them: skipping a rule elsewhere loses nothing."""

@@ -439,7 +439,7 @@ class LiteralIndex:
         self._at = at
         low = text.lower() if low is None else low
         if len(low) == len(text):                     # the usual case: a fast scan
-            found = ((m.start(), m.group(1)) for m in scanner.fast.finditer(low))
+            found = _overlapping(scanner.fast, low)
         else:                                         # a letter that lowers to two
             found = ((m.start(), m.group().lower()) for m in scanner.pattern.finditer(text, overlapped=True))
         n = len(text)
@@ -483,6 +483,23 @@ class LiteralIndex:
             if i < n and offsets[i] < stop:
                 kept.append(place)
         return kept
+
+
+def _overlapping(pattern, text: str) -> list[tuple[int, str]]:
+    """(start, string) of each place ``pattern`` matches ``text``, overlapping:
+    a search again from the place after each match's start. (A lookahead that
+    ``finditer`` tries at every character costs twice as much: a plain pattern
+    lets ``re`` skip ahead to the characters its matches can start with.)"""
+    out = []
+    search, n = pattern.search, len(text)
+    m = search(text)
+    while m is not None:
+        start = m.start()
+        out.append((start, m.group()))
+        if start >= n:              # (an empty match at the end: there is no next place)
+            break
+        m = search(text, start + 1)
+    return out
 
 
 # lower-case Latin letters (Vietnamese among them): each is a letter to regex
@@ -531,7 +548,7 @@ class Scanner:
         # over lower-cased text, Python's own engine finds them some four times
         # faster; it also checks the edges where it can (a Latin letter there:
         # no edge), so that "tr" of 2tr5 is not found in every "trong"
-        self.fast = re.compile("(?=(" + _edged_trie(strings) + "))")
+        self.fast = re.compile(_edged_trie(strings))
         self._strings = [(s, len(s.replace(EDGE, "")), s.startswith(EDGE), s.endswith(EDGE))
                          for s in strings]
         self.prefixes = {surface: self.prefixes_of(surface) for surface in surfaces}
