@@ -39,29 +39,35 @@ class Unknown(Exception):
 
 def follow(pattern: str, marked: bool) -> dict[str, tuple | None] | None:
     """For each kind of place a number's run may start (in the marked text:
-    each mark; in the text: ``""`` for a digit or a sign; ``LETTER`` for a
-    number word), the strings (``_Reader.first``) one of which the text after
+    each mark; in the text: ``DIGIT`` for a digit, ``""`` for a sign;
+    ``LETTER`` for a number word), the strings (``_Reader.first``) one of which the text after
     the run starts with, spaces skipped, when a match of ``pattern`` starts
-    there (with their first characters: ``After.allows``); None
-    where (or, for the whole, when) it cannot tell."""
+    there, with the characters that may stand straight after the run, no
+    space between (``After.allows``); None where (or, for the whole, when)
+    it cannot tell."""
     tree = _parse(pattern)
     if tree is None:
         return None
-    starts = (sorted(MARKS - {PAD}) if marked else [""]) + [LETTER]
+    starts = (sorted(MARKS - {PAD}) if marked else [DIGIT, ""]) + [LETTER]
     out: dict = {}
     memo: dict = {}                                # what first() found: the same for every start
+    memo_straight: dict = {}
+    again: dict = {}                               # (kept for the whole: memo keys are identities)
     for start in starts:
-        reader = _Reader(start, memo)
+        reader = _Reader(start, memo, again)
+        straight = _Reader(start, memo_straight, again, straight=True)
         try:
             strings: set = set()
+            close: set = set()
             for rest in reader.after_run(list(tree)):
                 if start == LETTER and _letter_next(rest):
                     raise Unknown             # the number may end inside its word
                 strings |= reader.first(rest)
-            if "" in strings:
+                close |= straight.first(rest, 1)
+            if "" in strings or "" in close:
                 raise Unknown
             strings = _shortest(strings)
-            out[start] = (strings, firsts(strings))
+            out[start] = (strings, firsts(close))
         except (Unknown, RecursionError):
             out[start] = None
     return None if all(v is None for v in out.values()) else out
@@ -77,11 +83,15 @@ def _body(op, av) -> list:
 
 class _Reader:
     """Reads a pattern from a place where a number's run starts: with the
-    mark ``start`` in the marked text, with a number word (``LETTER``), or
-    (``start`` empty) with a digit or a sign in the text."""
+    mark ``start`` in the marked text, with a number word (``LETTER``), with
+    a digit (``DIGIT``), or (``start`` empty) with a digit or a sign."""
 
-    def __init__(self, start: str, memo: dict | None = None):
+    def __init__(self, start: str, memo: dict | None = None, again: dict | None = None,
+                 straight: bool = False):
+        """``straight``: ``first`` tells what stands right after the run, no
+        space skipped (a path that must read a space first gives nothing)."""
         self.start = start
+        self.straight = straight
         self.exact = start in MARKS               # the run's first character is known
         # what the run goes on with: padding, digits and signs, letters
         self.in_run = (lambda c: c == PAD) if self.exact else \
@@ -90,7 +100,7 @@ class _Reader:
         self.skip = True                          # spaces first are skipped (else: not told)
         self.steps = 0
         self._firsts: dict = {} if memo is None else memo   # first(), by the parts' identities
-        self._again: dict = {}                    # a repeat with one reading done
+        self._again: dict = {} if again is None else again   # a repeat with one reading done
 
     def _step(self):
         self.steps += 1
@@ -156,6 +166,8 @@ class _Reader:
         if self.exact:
             return _reads(op, av, self.start)
         kind = self._kind(op, av)
+        if kind == "run" and self.start == DIGIT:       # a run that starts with a digit
+            return _reads_digit(op, av)
         return None if kind == "mixed" else kind == "run"
 
     def _repeated(self, op, av) -> list:
@@ -267,7 +279,9 @@ class _Reader:
                 low, high, body = av
                 body = list(body)
                 if at_start and _spaces(body):
-                    if not self.skip:
+                    if self.straight and low:
+                        return set()              # a space comes first
+                    if not self.skip and not self.straight:
                         raise Unknown
                     continue
                 found = self.first(body + self._repeated(op, av) + rest, size, at_start)
@@ -275,7 +289,11 @@ class _Reader:
                     found |= self.first(rest, size, at_start)
                 return _bounded(found, size)
             chars, space, token = _chars(op, av)
-            if at_start and space:
+            if at_start and space and self.straight:
+                if not chars and token is None:
+                    return set()                  # a space comes first
+                following = set()
+            elif at_start and space:
                 if not self.skip:
                     raise Unknown
                 if not chars and token is None:
@@ -441,14 +459,16 @@ class After:
             keys.add(DIGIT)
         self.keys = frozenset(keys)
 
-    def allows(self, strings: frozenset, firsts: frozenset) -> bool:
-        """Whether one of ``strings`` (``firsts``: their first characters)
-        may stand here: a set operation, as it runs for every rule at every number."""
-        return not strings.isdisjoint(self.keys) or bool(self.inner and not self.inner.isdisjoint(firsts))
+    def allows(self, strings: frozenset, straight: frozenset) -> bool:
+        """Whether one of ``strings`` may stand here, or the rule's number may
+        end inside the run, before one of its characters (``straight``: those
+        that may follow the number with no space between): a set operation,
+        as it runs for every rule at every number."""
+        return not strings.isdisjoint(self.keys) or bool(self.inner and not self.inner.isdisjoint(straight))
 
 
-def firsts(strings: frozenset) -> frozenset:
-    """The first characters of a follow set's strings (a digit as ``DIGIT``)."""
+def firsts(strings) -> frozenset:
+    """The first characters of ``strings`` (a digit as ``DIGIT``)."""
     return frozenset(DIGIT if s == DIGIT or s[:1].isdecimal() else s[:1] for s in strings)
 
 
@@ -481,8 +501,20 @@ def after(text: str, pos: int, marked: bool) -> After | None:
     while end < n and text[end].isspace():
         crossed = crossed or text[end] == "\n"
         end += 1
-    kind = LETTER if ch.isalpha() else ch if marked else ""
+    kind = LETTER if ch.isalpha() else ch if marked else DIGIT if ch.isdecimal() else ""
     return After(kind, text[end:end + SIZE + 2].casefold()[:SIZE], crossed or end == n, frozenset(inner))
+
+
+def _reads_digit(op, av) -> bool:
+    """Whether a one-character part of a run may read a digit (a sign may not)."""
+    if op is sre.LITERAL:
+        return chr(av).isdecimal()
+    for kind, value in av:                # IN: its members
+        if kind is sre.CATEGORY or (kind is sre.LITERAL and chr(value).isdecimal()):
+            return True
+        if kind is sre.RANGE and any(chr(c).isdecimal() for c in range(value[0], value[1] + 1)):
+            return True
+    return False
 
 
 def _reads(op, av, ch: str) -> bool | None:
