@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .follow import SIZE, after
+from .follow import SIZE
 from .literals import LiteralIndex, Scanner, starters
 from .numbers import NumberParser, ParsedNumber
 from .openings import opener
@@ -104,7 +104,6 @@ class CandidateFinder:
         stops = [w[2] for w in windows]
         spans = []
         folded = read.folded
-        afters: dict = {}            # what follows each place tried (``follow.after``), by offset
         for rule in self.rules.exclusions:
             mine = windows
             if rule.needs is not None:
@@ -113,7 +112,7 @@ class CandidateFinder:
                 continue
             starter = self.starters.get(rule.id)
             if starter is not None and folded is not None:
-                matches = self._scan_at(rule, read.text, mine, starter, folded, problems, afters)
+                matches = self._scan_at(rule, read.text, mine, starter, folded, problems)
             else:
                 matches = self._scan(rule, read.text, mine, problems)
             spans.extend(m.span() for m in matches)
@@ -208,15 +207,12 @@ class CandidateFinder:
         return found
 
     def _scan_at(self, rule: Rule, text: str, windows: list[tuple[int, int, int]],
-                 starter, folded: str, problems: list, afters: dict) -> list:
+                 starter, folded: str, problems: list) -> list:
         """What ``_scan`` finds, for a rule whose matches start only where
         ``starter`` finds a place in ``folded`` (the text case-folded, as
-        long as the text): tried there, not at every character, and only
-        where what follows the run there is in the rule's follow set
-        (``afters``: ``follow.after`` of the places, shared by the rules)."""
+        long as the text): tried there, not at every character."""
         found = []
         match = timed(rule.compiled.match, self.rules.timeout)
-        told = rule.follow
         try:
             for start, end, line_end in windows:
                 done = start
@@ -226,14 +222,6 @@ class CandidateFinder:
                         break
                     if pos < done:
                         continue
-                    if told is not None:
-                        here = afters.get(pos, _UNSEEN)
-                        if here is _UNSEEN:
-                            here = afters[pos] = after(text, pos, False)
-                        if here is not None:
-                            said = told.get(here.kind, False)
-                            if said is False or (said is not None and not here.allows(*said)):
-                                continue
                     m = match(text, pos, line_end)
                     if m is not None:
                         found.append(m)
@@ -363,7 +351,6 @@ class CandidateFinder:
 
 
 _SCORE: list = []      # the marker _build returns for a downward "range"
-_UNSEEN = object()     # a place whose ``follow.after`` is not read yet
 
 
 def _start(m) -> int:

@@ -110,9 +110,8 @@ class Rule:
     first: frozenset | None = None
     # True when every match starts a word (``literals.starts_at_word``)
     at_word: bool = False
-    # what may follow the number (or word) a match starts with, by its kind
-    # (``follow.follow``), or None; for rules anchored on numbers and the
-    # not-a-figure rules
+    # what may follow the number a match starts with, by the kind of number
+    # (``follow.follow``), or None
     follow: dict | None = None
 
     @property
@@ -229,7 +228,6 @@ class RuleSet:
             rule.at_word = starts_at_word(rule.compiled.pattern)
             if rule.anchored:
                 rule.before = required_before(rule.compiled.pattern)
-            if rule.anchored or rule.exclude:
                 rule.follow = follow(rule.compiled.pattern, rule.marked)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
