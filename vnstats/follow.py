@@ -18,6 +18,8 @@ place it keeps may fail, a place it drops cannot match.
 """
 from __future__ import annotations
 
+from operator import itemgetter
+
 from .literals import DIGIT, PROPERTY, _is_edge, _parse, sre, sre_parse
 
 LETTER = "\ue0fc"        # a key for "any letter" (a class of letters, \p{L})
@@ -26,7 +28,7 @@ MARKS = frozenset(chr(c) for c in range(0xE000, 0xE010))   # the marked text's n
 PAD = "\ue00f"                                               # (a mark, then padding)
 DIGIT_RUN = frozenset("0123456789.,-−")                      # a number in digits, as written
 _BUDGET = 200_000        # parts read at most, per pattern
-SIZE = 4                 # characters of what follows a number that a rule is told by
+SIZE = 4                 # characters of what follows a number that a rule is told by (After spells them out)
 _MAX_STRINGS = 4000      # strings a follow set holds at most (more: cut shorter)
 _LETTER_CLASSES = {str(list(sre_parse.parse(r"[^\W\d_]")))}
 _SPACE = {sre.CATEGORY_SPACE}
@@ -439,32 +441,41 @@ def _chars(op, av) -> tuple[set, bool, str | None]:
     return chars, space, token
 
 
-class After:
+class After(tuple):
     """What follows the run of a number at a place: the kind of the place (as
     ``follow`` keys it), the text after the run, spaces skipped (case-folded,
-    ``SIZE`` characters), its ``keys`` (each of its starts, and ``LETTER``,
-    ``DIGIT``, ``END`` where they hold) and the run's own characters past
-    its first (``inner``)."""
+    ``SIZE`` characters), whether a line ends there, its ``keys`` (each of
+    its starts, and ``LETTER``, ``DIGIT``, ``END`` where they hold) and the
+    run's own characters past its first (``inner``). A tuple: one is made
+    for every number of a text."""
 
-    __slots__ = ("kind", "text", "end", "keys", "inner")
+    __slots__ = ()
+    kind = property(itemgetter(0))
+    text = property(itemgetter(1))
+    end = property(itemgetter(2))
+    keys = property(itemgetter(3))
+    inner = property(itemgetter(4))
 
-    def __init__(self, kind: str, text: str, end: bool, inner: frozenset):
-        self.kind, self.text, self.end, self.inner = kind, text, end, inner
-        keys = {text[:size] for size in range(1, len(text) + 1)}
+    def __new__(cls, kind: str, text: str, end: bool, inner: frozenset):
+        if text:
+            keys = {text[:1], text[:2], text[:3], text}     # its starts (SIZE is 4)
+            first = text[0]
+            if first.isalpha():
+                keys.add(LETTER)
+            elif first.isdecimal():
+                keys.add(DIGIT)
+        else:
+            keys = set()
         if end:
             keys.add(END)
-        if text[:1].isalpha():
-            keys.add(LETTER)
-        elif text[:1].isdecimal():
-            keys.add(DIGIT)
-        self.keys = frozenset(keys)
+        return tuple.__new__(cls, (kind, text, end, keys, inner))
 
     def allows(self, strings: frozenset, straight: frozenset) -> bool:
         """Whether one of ``strings`` may stand here, or the rule's number may
         end inside the run, before one of its characters (``straight``: those
         that may follow the number with no space between): a set operation,
         as it runs for every rule at every number."""
-        return not strings.isdisjoint(self.keys) or bool(self.inner and not self.inner.isdisjoint(straight))
+        return not strings.isdisjoint(self[3]) or bool(self[4] and not self[4].isdisjoint(straight))
 
 
 def firsts(strings) -> frozenset:
@@ -477,32 +488,37 @@ def after(text: str, pos: int, marked: bool) -> After | None:
     holds no run."""
     n = len(text)
     ch = text[pos]
-    inner: set = set()
+    inner = _NO_CHARS
+    end = pos + 1
     if ch.isalpha():                  # a number word: its run is the word
-        end = pos + 1
+        kind = LETTER
         while end < n and text[end].isalpha():
             end += 1
     elif marked:
         if ch not in MARKS:
             return None
-        end = pos + 1
+        kind = ch
         while end < n and text[end] == PAD:
             end += 1
         if end > pos + 1:
-            inner.add(PAD)
+            inner = _PAD_ONLY
     else:
         if not (ch.isdecimal() or ch in DIGIT_RUN):
             return None
-        end = pos + 1
+        kind = DIGIT if ch.isdecimal() else ""
         while end < n and (text[end].isdecimal() or text[end] in DIGIT_RUN):
-            inner.add(DIGIT if text[end].isdecimal() else text[end])
             end += 1
+        if end > pos + 1:
+            inner = frozenset(DIGIT if c.isdecimal() else c for c in set(text[pos + 1:end]))
     crossed = False
     while end < n and text[end].isspace():
         crossed = crossed or text[end] == "\n"
         end += 1
-    kind = LETTER if ch.isalpha() else ch if marked else DIGIT if ch.isdecimal() else ""
-    return After(kind, text[end:end + SIZE + 2].casefold()[:SIZE], crossed or end == n, frozenset(inner))
+    return After(kind, text[end:end + SIZE + 2].casefold()[:SIZE], crossed or end == n, inner)
+
+
+_NO_CHARS: frozenset = frozenset()
+_PAD_ONLY = frozenset(PAD)
 
 
 def _reads_digit(op, av) -> bool:
