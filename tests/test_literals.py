@@ -135,9 +135,9 @@ def test_the_prefilter_changes_no_figure(monkeypatch, extractor, sample_texts):
     import vnstats.rules as rules_module
     monkeypatch.setenv("VNSTATS_CACHE_DIR", "off")
     for name in ("required", "required_before", "first_chars"):
-        monkeypatch.setattr(rules_module, name, lambda pattern: None)
+        monkeypatch.setattr(rules_module, name, lambda pattern, *rest: None)
     monkeypatch.setattr(rules_module, "follow", lambda pattern, marked: None)
-    monkeypatch.setattr(candidates_module, "opener", lambda pattern: None)
+    monkeypatch.setattr(candidates_module, "opener", lambda pattern, *rest: None)
     monkeypatch.setattr(candidates_module, "starters", lambda first, at_word: None)
     plain = Extractor()
     assert not plain.finder.starters and extractor.finder.starters

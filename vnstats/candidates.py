@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .follow import SIZE
 from .literals import LiteralIndex, Scanner, starters
 from .numbers import NumberParser, ParsedNumber
 from .openings import opener
@@ -80,7 +79,7 @@ class CandidateFinder:
         # of their windows
         self.starters = {}
         for r in rules.exclusions:
-            found = opener(r.compiled.pattern)
+            found = opener(r.compiled.pattern, r.follow)
             if found is None and r.first:
                 found = starters(r.first, r.at_word)
             if found is not None:
@@ -216,7 +215,7 @@ class CandidateFinder:
         try:
             for start, end, line_end in windows:
                 done = start
-                for place in starter.finditer(folded, start, min(line_end, end + SIZE)):
+                for place in starter.finditer(folded, start, line_end):
                     pos = place.start()
                     if pos >= end:
                         break

@@ -110,8 +110,9 @@ class Rule:
     first: frozenset | None = None
     # True when every match starts a word (``literals.starts_at_word``)
     at_word: bool = False
-    # what may follow the number a match starts with, by the kind of number
-    # (``follow.follow``), or None
+    # what may follow the number (or word) a match starts with, by its kind
+    # (``follow.follow``), or None; for rules anchored on numbers, and for
+    # not-a-figure rules (their openers: ``openings.opener``)
     follow: dict | None = None
 
     @property
@@ -228,6 +229,7 @@ class RuleSet:
             rule.at_word = starts_at_word(rule.compiled.pattern)
             if rule.anchored:
                 rule.before = required_before(rule.compiled.pattern)
+            if rule.anchored or rule.exclude:
                 rule.follow = follow(rule.compiled.pattern, rule.marked)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
