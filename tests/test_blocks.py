@@ -11,7 +11,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnstats.rules import _dictionary_regex
+from vnstats.rules import _dictionary_regex, single_line
 
 
 def _alternation(words: list[str]) -> str:
@@ -67,3 +67,14 @@ def test_number_reads_as_its_long_form(extractor, dev_articles):
         for text in texts:
             assert [(m.span(), m.groupdict()) for m in short.finditer(text)] == \
                 [(m.span(), m.groupdict()) for m in long.finditer(text)], (after, text[:60])
+
+
+def test_a_space_in_a_rule_is_no_line_break():
+    """``\\s`` reads no line break, in a class that takes it or leaves it out:
+    a figure never spans two lines."""
+    pattern = regex.compile(single_line(r"điểm\s+[^\s,.]+\s+là\s+\d+"), FLAGS)
+    assert pattern.fullmatch("điểm giữa-kỳ  là 8")
+    assert not pattern.fullmatch("điểm\ngiữa-kỳ là 8")
+    assert not pattern.fullmatch("điểm giữa\nkỳ là 8")        # not through [^\s,.] either
+    assert regex.compile(single_line(r"[\s,]+"), FLAGS).fullmatch(" ,\t") and \
+        not regex.compile(single_line(r"[\s,]+"), FLAGS).fullmatch(" \n")

@@ -415,15 +415,20 @@ _HORIZONTAL_SPACE = r" \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 def single_line(pattern: str) -> str:
     """Make ``\\s`` in a pattern match spaces but not line breaks: a figure never
     spans two lines (a headline's last number is not the first word's count).
+    In a negated class (``[^\\s,.]``) it stays as it is, so that the class
+    takes no line break either.
     A class of characters that have no case (spaces, digits, ``[^\\W\\d_]``) is
     matched case-sensitively, which is the same set and spares the engine
     looking up every character's other cases (about twice as fast)."""
     out, i, class_at, n = [], 0, -1, len(pattern)     # class_at: where in out an open class begins
+    negated = False
     while i < n:
         ch = pattern[i]
         if ch == "\\" and i + 1 < n:
             pair = pattern[i:i + 2]
-            if pair == r"\s":
+            if pair == r"\s" and negated:
+                out.append(pair)
+            elif pair == r"\s":
                 out.append(_HORIZONTAL_SPACE if class_at >= 0 else f"(?-i:[{_HORIZONTAL_SPACE}])")
             else:
                 out.append(pair)
@@ -432,7 +437,8 @@ def single_line(pattern: str) -> str:
         if ch == "[" and class_at < 0:
             class_at = len(out)
             out.append(ch)
-            if pattern[i + 1:i + 2] == "^":
+            negated = pattern[i + 1:i + 2] == "^"
+            if negated:
                 out.append("^")
                 i += 1
             if pattern[i + 1:i + 2] == "]":      # a literal ] first in the class
@@ -443,7 +449,7 @@ def single_line(pattern: str) -> str:
             whole = "".join(out[class_at:])
             if _caseless(whole):
                 out[class_at:] = ["(?-i:", whole, ")"]
-            class_at = -1
+            class_at, negated = -1, False
         else:
             out.append(ch)
         i += 1
