@@ -3,7 +3,7 @@ from pathlib import Path
 
 from vnstats.extractor import Extractor
 from vnstats.literals import (EDGE, LiteralIndex, Scanner, first_chars, first_key, required,
-                              required_before, starters, starts_at_word)
+                              required_before, required_on_line, starters, starts_at_word)
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 
@@ -26,6 +26,11 @@ def test_required_reads_words_and_edges():
     assert required(r"\d+\s*(?-i:\p{Ll})lần") == {"lần"}
     # a letter alone is in every line: not worth looking for
     assert required(r"\d+\s*(?:m|g)") is None
+    # one way with the word before its number, one with it after: on the line either way
+    band = r"(?<=(?:IELTS|GPA)[ ]*)\d+|\d+(?=[ ]*IELTS)"
+    assert required(band) is None and required_before(band) is None
+    assert required_on_line(band) == {"ielts", "gpa"}
+    assert required_on_line(r"(?<=IELTS\s*)\d+|\d+(?=[ ]*IELTS)") is None     # \s: a line break too
 
 
 def test_first_chars():
@@ -114,6 +119,29 @@ def test_every_match_has_what_it_requires_before_it_on_its_line(extractor, sampl
     assert checked > 50
 
 
+def test_every_match_has_what_it_requires_on_its_line(extractor, sample_reads):
+    """Rules of two ways (a word before the number or after it) are tried only
+    at numbers with one of their ``around`` strings on the line: each of
+    their matches, on the examples and real articles, has one."""
+    rules = [r for r in extractor.rules.rules if r.around]
+    assert {r.id for r in rules} >= {"quantity.band", "quantity.score_parts"}
+    scanner = Scanner(s for r in rules for s in r.around)
+    checked = 0
+    for read in sample_reads:
+        normalized = read.text
+        index = LiteralIndex(scanner, normalized)
+        for rule in rules:
+            subject = read.marked if rule.marked else read.text
+            offsets = index.offsets(rule.around)
+            for m in rule.compiled.finditer(subject):
+                line_start = normalized.rfind("\n", 0, m.start()) + 1
+                line_end = normalized.find("\n", m.start())
+                line_end = len(normalized) if line_end < 0 else line_end
+                assert any(line_start <= o < line_end for o in offsets), (rule.id, m.group())
+                checked += 1
+    assert checked > 5
+
+
 def test_every_match_starts_with_a_first_character(extractor, sample_reads):
     """Each match of a rule tried at numbers starts with one of its first characters."""
     rules = [r for r in extractor.rules.rules if r.first]
@@ -134,14 +162,14 @@ def test_the_prefilter_changes_no_figure(monkeypatch, extractor, sample_texts):
     import vnstats.candidates as candidates_module
     import vnstats.rules as rules_module
     monkeypatch.setenv("VNSTATS_CACHE_DIR", "off")
-    for name in ("required", "required_before", "first_chars"):
+    for name in ("required", "required_before", "required_on_line", "first_chars"):
         monkeypatch.setattr(rules_module, name, lambda pattern, *rest: None)
     monkeypatch.setattr(rules_module, "follow", lambda pattern, marked: None)
     monkeypatch.setattr(candidates_module, "opener", lambda pattern, *rest: None)
     monkeypatch.setattr(candidates_module, "starters", lambda first, at_word: None)
     plain = Extractor()
     assert not plain.finder.starters and extractor.finder.starters
-    assert not any(r.needs or r.first or r.before or r.follow for r in plain.rules.rules)
+    assert not any(r.needs or r.first or r.before or r.around or r.follow for r in plain.rules.rules)
     assert sum(1 for r in extractor.rules.rules if r.follow) > 40
     texts = list(sample_texts)
     if DEV.is_dir():

@@ -72,7 +72,8 @@ class CandidateFinder:
         self._read: ReadText | None = None      # the text being built from
         # one scan finds every line that holds what some rule requires
         self.scanner = Scanner(s for r in rules.rules + rules.exclusions
-                               for s in (r.needs or frozenset()) | (r.before or frozenset()))
+                               for s in (r.needs or frozenset()) | (r.before or frozenset())
+                               | (r.around or frozenset()))
         # where each not-a-figure rule's matches may start, found by one scan
         # of the case-folded text: the strings they open with (``openings``),
         # else their first characters; tried there, not at every character
@@ -132,14 +133,16 @@ class CandidateFinder:
                 continue
             if rule.before is not None and not index.offsets(rule.before):
                 continue
+            if rule.around is not None and not index.offsets(rule.around):
+                continue
             if rule.anchored:
                 where = places.get(rule.marked)
                 if where is None:
                     where = places[rule.marked] = Places(
                         read.text, text, read.starts if rule.marked else read.outer_leads, read.ends, index,
                         rule.marked)
-                matches = self._at(rule, text, where.select(rule.first, rule.needs, rule.before, rule.follow),
-                                   problems)
+                chosen = where.select(rule.first, rule.needs, rule.before, rule.follow, rule.around)
+                matches = self._at(rule, text, chosen, problems)
             elif rule.marked or rule.whole:
                 matches = self._whole(rule, text, problems)
             else:

@@ -75,6 +75,42 @@ def required_before(pattern: str) -> frozenset[str] | None:
     return frozenset(_tidy(s) for s in found)
 
 
+def required_on_line(pattern: str) -> frozenset[str] | None:
+    """Strings one of which stands on the line of every match of ``pattern``,
+    before or after its start: what ``required`` reads, and what its
+    lookbehinds read when they cannot reach back past a line break. (A rule
+    of two ways, one with a word before its number and one with it after:
+    ``IELTS 6.5``, ``6.5 IELTS``.)"""
+    read = _reading(pattern, lambda items: _need(*_sequence(_behind_as_ahead(items))))
+    found = None if read is None else read[0]
+    if found is None or not all(_selective(s) for s in found):
+        return None
+    return frozenset(_tidy(s) for s in found)
+
+
+def _behind_as_ahead(items) -> list:
+    """``items`` with each lookbehind that stays on its line read as a
+    lookahead, which ``_sequence`` takes as a requirement on the line."""
+    out = []
+    for op, av in items:
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            body = _behind_as_ahead(av[1])
+            if op is sre.ASSERT and av[0] == -1 and not _may_break(list(av[1])):
+                av = (1, body)
+            else:
+                av = (av[0], body)
+        elif op is sre.SUBPATTERN:
+            av = av[:-1] + (_behind_as_ahead(av[-1]),)
+        elif op is sre.BRANCH:
+            av = (av[0], [_behind_as_ahead(b) for b in av[1]])
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            av = (av[0], av[1], _behind_as_ahead(av[2]))
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            av = _behind_as_ahead(av)
+        out.append((op, av))
+    return out
+
+
 def _before(items) -> frozenset | None:
     """What the zero-width parts at the start of ``items`` require before it."""
     options = []

@@ -7,8 +7,9 @@ rule whose matches start with a digit never matches at ``hai mươi``, one that
 needs ``%`` never at a number with no ``%`` after it on its line. ``Places``
 holds, once per text, each number's start, the character there, its line and
 how far a match from it may run; ``select`` keeps the numbers a rule may match
-at (``literals.first_chars``, ``literals.required`` and
-``literals.required_before``), and rules that ask the same get the same list.
+at (``literals.first_chars``, ``literals.required``,
+``literals.required_before``, ``literals.required_on_line``), and rules that
+ask the same get the same list.
 """
 from __future__ import annotations
 
@@ -46,20 +47,22 @@ class Places:
         self._chosen: dict = {}
 
     def select(self, first: frozenset | None, needs: frozenset | None,
-               before: frozenset | None, follow: dict | None = None) -> list:
+               before: frozenset | None, follow: dict | None = None,
+               around: frozenset | None = None) -> list:
         """The ``(offset, end)`` pairs where a rule may match: its first
         character is one of ``first``, one of ``needs`` follows on the line,
-        one of ``before`` stands before it on the line, and what follows its
-        number is in ``follow`` (``follow.follow``). None: no condition."""
-        chosen = self._indices(first, needs, before)
+        one of ``before`` stands before it on the line, one of ``around`` is
+        on the line, and what follows its number is in ``follow``
+        (``follow.follow``). None: no condition."""
+        chosen = self._indices(first, needs, before, around)
         if follow is not None and chosen:
             chosen = self._followed(follow, chosen)
         pairs = self.pairs
         return [pairs[i] for i in chosen]
 
-    def _indices(self, first, needs, before) -> list[int]:
+    def _indices(self, first, needs, before, around=None) -> list[int]:
         """The numbers (by index) that pass the conditions rules share most."""
-        key = (first, needs, before)
+        key = (first, needs, before, around)
         chosen = self._chosen.get(key)
         if chosen is None:
             chosen = range(len(self.starts))
@@ -70,6 +73,8 @@ class Places:
                 chosen = self._near(needs, chosen, self.starts, self.line_ends)
             if before is not None:
                 chosen = self._near(before, chosen, self.line_starts, self.starts)
+            if around is not None:
+                chosen = self._near(around, chosen, self.line_starts, self.line_ends)
             chosen = self._chosen[key] = list(chosen)
         return chosen
 

@@ -32,7 +32,7 @@ import yaml
 from .normalize import Normalizer
 from .anchors import anchor, needs_digits, translate
 from .follow import follow
-from .literals import first_chars, required, required_before, starts_at_word
+from .literals import first_chars, required, required_before, required_on_line, starts_at_word
 from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
 
@@ -106,6 +106,10 @@ class Rule:
     # strings one of which stands before every match, on its line (a lead's
     # words: gấp, từ), or None (``literals.required_before``)
     before: frozenset | None = None
+    # strings one of which stands on every match's line, before or after its
+    # start (``literals.required_on_line``), for a rule that has neither of
+    # the two above, or None
+    around: frozenset | None = None
     # the characters (``literals.first_key``) a match can start with, or None
     first: frozenset | None = None
     # True when every match starts a word (``literals.starts_at_word``)
@@ -229,6 +233,8 @@ class RuleSet:
             rule.at_word = starts_at_word(rule.compiled.pattern)
             if rule.anchored:
                 rule.before = required_before(rule.compiled.pattern)
+                if rule.needs is None and rule.before is None:
+                    rule.around = required_on_line(rule.compiled.pattern)
             if rule.anchored or rule.exclude:
                 rule.follow = follow(rule.compiled.pattern, rule.marked)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
