@@ -298,3 +298,18 @@ def test_quick_scans_find_what_a_full_scan_finds(extractor, dev_articles, name):
             found += len(full)
             lo = hi + 1
     assert found > 10
+
+
+def test_the_period_gate_reads_what_may_start_a_period(extractor):
+    """The period pattern is tried only where the text may start one of its
+    kinds of time expression (``scans.gate_of_alternatives``), read from the
+    blocks: most numbers and words a period may start with start none there."""
+    from vnstats.rules import single_line
+    from vnstats.scans import gate_of_alternatives
+    gate = extractor.context._about._quick["about_period"]
+    for start in ("trong năm 2019", "6 tháng đầu năm", "từ đầu năm", "năm 2020", "ngày 12/5", "hiện nay"):
+        assert gate.match(start.casefold()), start
+    for start in ("trong khi đó", "các doanh nghiệp", "6 người", "1.500 tỷ đồng", "một số"):
+        assert not gate.match(start.casefold()), start
+    # blocks not of the shape it reads: no gate
+    assert gate_of_alternatives(extractor.rules, "about_period_lead", "about_period", single_line) is None

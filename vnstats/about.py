@@ -10,6 +10,7 @@ text and reported at the caller's offsets through the ``OffsetMap``.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -18,7 +19,8 @@ import regex
 from .figure import Figure
 from .normalize import OffsetMap
 from .rules import RuleSet, single_line
-from .scans import finditer_at, gate
+from .rulecache import CODE, cached_by, code_key
+from .scans import finditer_at, gate, gate_of_alternatives
 
 _WINDOW = 240          # characters before a figure its subject and change are read in
 _LATER = 80            # characters after a figure a period of a later clause is taken from
@@ -68,6 +70,10 @@ class AboutReader:
         # its own) hold: a cheap scan, then a full match at each such place
         self._starts = {"about_period": regex.compile(
             single_line(rules.expand("{about_period_start}")), regex.IGNORECASE)}
+        # ... and only where the text there may start one of its kinds of time
+        # expression (read from the blocks once, kept in the rule cache's folder)
+        self._quick = {"about_period": _quick_gate(rules, self._re["about_period"].pattern,
+                                                   "about_period_lead", "about_period_core")}
         # a pattern scanned for all its matches only where the strings every
         # match holds (``literals.required``) are: "tháng" for a report's length
         self._gates = {name: gate(self._re[name].pattern) for name in _GATED}
@@ -383,10 +389,11 @@ class AboutReader:
         starts = self._starts.get(name)
         if not self.rules.guarded:
             if starts is not None:
-                return finditer_at(starts, self._re[name], text, lo, hi)
+                return finditer_at(starts, self._re[name], text, lo, hi, quick=self._quick.get(name))
             return list(self._re[name].finditer(text, lo, hi))
         if starts is not None:
-            found = self._timed(finditer_at, name, starts, self._re[name], text, lo, hi)
+            found = self._timed(finditer_at, name, starts, self._re[name], text, lo, hi,
+                                quick=self._quick.get(name))
         else:
             found = self._timed(lambda *a, **k: list(self._re[name].finditer(*a, **k)),
                                 name, text, lo, hi)
@@ -399,6 +406,16 @@ class AboutReader:
 
 
 # ------------------------------------------------------------------ helpers
+def _quick_gate(rules: RuleSet, whole: str, lead: str, core: str):
+    """``scans.gate_of_alternatives`` of ``{lead}{core}`` compiled, or None:
+    a tenth of a second to read from the blocks, so kept on disk
+    (``rulecache.cached_by``), keyed by the code and the blocks it reads."""
+    key = code_key(CODE, whole.encode(), repr((rules.blocks.get(lead), rules.blocks.get(core))).encode()) \
+        if CODE else None
+    found = cached_by("gate", key, lambda: gate_of_alternatives(rules, lead, core, single_line))
+    return None if found is None else re.compile(found)
+
+
 _GATED = ("about_report_length", "about_compare", "about_list_change")
 
 

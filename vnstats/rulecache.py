@@ -72,13 +72,13 @@ def _code_key() -> bytes:
     return h.digest()
 
 
-_CODE = _code_key()
+CODE = _code_key()
 
 
 def _key(paths: Iterable[str | Path]) -> str | None:
-    if not _CODE:
+    if not CODE:
         return None
-    h = hashlib.sha256(_CODE)
+    h = hashlib.sha256(CODE)
     for path in _expand(paths):
         h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:32]
