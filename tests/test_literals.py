@@ -159,14 +159,13 @@ def test_every_match_starts_with_a_first_character(extractor, sample_reads):
 def test_the_prefilter_changes_no_figure(monkeypatch, extractor, sample_texts):
     """The figures of real articles and of every rule example are the same
     with the prefilter as when every rule is tried at every number."""
-    import vnstats.candidates as candidates_module
     import vnstats.rules as rules_module
     monkeypatch.setenv("VNSTATS_CACHE_DIR", "off")
     for name in ("required", "required_before", "required_on_line", "first_chars"):
         monkeypatch.setattr(rules_module, name, lambda pattern, *rest: None)
     monkeypatch.setattr(rules_module, "follow", lambda pattern, marked: None)
-    monkeypatch.setattr(candidates_module, "opener", lambda pattern, *rest: None)
-    monkeypatch.setattr(candidates_module, "starters", lambda first, at_word: None)
+    monkeypatch.setattr(rules_module, "opener_source", lambda pattern: None)
+    monkeypatch.setattr(rules_module, "first_char_opener", lambda pattern, first, at_word: None)
     plain = Extractor()
     assert not plain.finder.starters and extractor.finder.starters
     assert not any(r.needs or r.first or r.before or r.around or r.follow for r in plain.rules.rules)

@@ -1,7 +1,7 @@
 """Where a not-a-figure rule's match may start (``vnstats.openings``)."""
 
 from vnstats.follow import DIGIT, LETTER
-from vnstats.openings import opener, openings
+from vnstats.openings import first_char_opener, opener, openings
 
 
 def test_the_strings_a_match_opens_with():
@@ -24,6 +24,33 @@ def test_the_opener_keeps_the_lookbehind_and_refuses_no_start():
     assert [m.start() for m in words.finditer("ngày 5, ²ngày 6, angày".casefold())] == [0, 9]
     assert opener(r"[^\W\d_]+\d") is not None and opener(r"\w\d") is None
     assert LETTER not in (openings(r"(?<!x)abc") or set())
+
+
+def places(pattern, text):
+    return [m.start() for m in pattern.finditer(text.casefold())]
+
+
+def test_the_opener_says_what_follows_an_opening_number_or_word():
+    """Each side of a pattern opens with its own strings, each followed as
+    that side's follow set says: a side that may end at its number (a year)
+    leaves the other's filter be."""
+    found = opener(r"(?<!\d)\d+\s*%|(?<!\d)20\d\d(?!\d)")
+    assert places(found, "15 người, 15 %, năm 2020") == [10, 20]
+    # digits written out (a day, a month) open a run that what follows it tells
+    days = opener(r"(?<!\d)(?:0?[1-9]|[12]\d|3[01])(?:\s*(?:và|,)\s*\d+)+\s+tháng")
+    assert places(days, "5 người, ngày 5 và 6 tháng 7") == [14]
+    # ... and so do words
+    assert places(opener(r"(?<![^\W\d_])ngày\s+\d"), "ngày mai, ngày 5") == [10]
+
+
+def test_an_opener_from_the_first_characters():
+    """A pattern that opens with a class of many letters (an acronym) is told
+    by its first characters and what follows its first word."""
+    pattern = r"(?<![^\W\d_])(?-i:[A-ZĐ]{2,6})\s+\d+"
+    assert openings(pattern) is None
+    source = first_char_opener(pattern, frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ".lower()), True)
+    import re
+    assert places(re.compile(source), "Theo VN 2020, nhà A là") == [5]
 
 
 def test_every_match_starts_where_its_opener_finds_a_place(extractor, sample_reads):

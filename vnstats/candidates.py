@@ -17,12 +17,12 @@ or a number. Every group's words are read from the text, never the marks.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .literals import LiteralIndex, Scanner, starters
+from .literals import LiteralIndex, Scanner
 from .numbers import NumberParser, ParsedNumber
-from .openings import opener
 from .places import Places
 from .reader import ReadText, timed
 from .rules import Rule, RuleSet
@@ -75,16 +75,9 @@ class CandidateFinder:
                                for s in (r.needs or frozenset()) | (r.before or frozenset())
                                | (r.around or frozenset()))
         # where each not-a-figure rule's matches may start, found by one scan
-        # of the case-folded text: the strings they open with (``openings``),
-        # else their first characters; tried there, not at every character
-        # of their windows
-        self.starters = {}
-        for r in rules.exclusions:
-            found = opener(r.compiled.pattern, r.follow)
-            if found is None and r.first:
-                found = starters(r.first, r.at_word)
-            if found is not None:
-                self.starters[r.id] = found
+        # of the case-folded text (``Rule.opener``, read when the rules were
+        # built); tried there, not at every character of their windows
+        self.starters = {r.id: re.compile(r.opener) for r in rules.exclusions if r.opener}
 
     def index(self, read: ReadText) -> LiteralIndex:
         """The lines of ``read`` that hold each rule's required strings (made once a text)."""

@@ -48,8 +48,11 @@ def follow(pattern: str, marked: bool) -> dict[str, tuple | None] | None:
     space between (``After.allows``); None where (or, for the whole, when)
     it cannot tell."""
     tree = _parse(pattern)
-    if tree is None:
-        return None
+    return None if tree is None else follow_items(list(tree), marked)
+
+
+def follow_items(items: list, marked: bool) -> dict[str, tuple | None] | None:
+    """``follow`` of a pattern already parsed (``literals._parse``): its parts."""
     starts = (sorted(MARKS - {PAD}) if marked else [DIGIT, ""]) + [LETTER]
     out: dict = {}
     memo: dict = {}                                # what first() found: the same for every start
@@ -61,7 +64,7 @@ def follow(pattern: str, marked: bool) -> dict[str, tuple | None] | None:
         try:
             strings: set = set()
             close: set = set()
-            for rest in reader.after_run(list(tree)):
+            for rest in reader.after_run(list(items)):
                 if start == LETTER and _letter_next(rest):
                     raise Unknown             # the number may end inside its word
                 strings |= reader.first(rest)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
-from .follow import DIGIT, DIGIT_RUN, END, LETTER, Unknown, _Reader, _shortest
-from .literals import LATIN_LETTERS, PROPERTY, _is_edge, _parse, sre
+from .follow import DIGIT, DIGIT_RUN, END, LETTER, Unknown, _Reader, _shortest, follow_items
+from .literals import LATIN_LETTERS, PROPERTY, _is_edge, _parse, sre, starters
 
 # any letter to the regex module (a combining mark too), in ``re``: a superset
 _ANY_LETTER = r"(?:[^\W\d_]|[^\x00-\x7f])"
@@ -46,12 +46,17 @@ def _openings(items: list) -> frozenset[str] | None:
     return _shortest(found)
 
 
-def opener(pattern: str, told: dict | None = None):
+def opener(pattern: str):
+    """``opener_source`` compiled (None: none)."""
+    source = opener_source(pattern)
+    return None if source is None else re.compile(source)
+
+
+def opener_source(pattern: str) -> str | None:
     """A ``re`` pattern over the case-folded text that finds every place a
     match of ``pattern`` may start, or None. A pattern of alternatives gets
-    the openings of each, with the lookbehinds each starts with. ``told``:
-    the pattern's follow set (``follow.follow``), which says what may follow
-    a run of digits it opens with."""
+    the openings of each, with the lookbehinds each starts with and what may
+    follow the run of digits or the word each opens with (its follow set)."""
     tree = _parse(pattern)
     if tree is None:
         return None
@@ -59,29 +64,74 @@ def opener(pattern: str, told: dict | None = None):
     while len(items) == 1 and items[0][0] is sre.SUBPATTERN and not items[0][1][1] and not items[0][1][2]:
         items = list(items[0][1][-1])
     sides = [list(b) for b in items[0][1][1]] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
-    found, behind = set(), set()
+    pieces = []
     for side in sides:
-        side_found = _openings(side)
-        if side_found is None:
+        found = _openings(side)
+        if found is None:
             return None
-        found |= side_found
-        behind.add(_lookbehind(side))
-    # the lookbehind all sides share (none if they differ), then the openings
-    told = told or {}
+        try:
+            told = follow_items(side, False) or {}
+        except RecursionError:
+            told = {}
+        pieces.append((_lookbehind(side), _alternatives(_shortest(found), told)))
+    behind = {b for b, _ in pieces}
+    if len(behind) == 1:           # the lookbehind all sides share, then their openings
+        ways = sorted({w for _, alts in pieces for w in alts}, key=lambda w: (-len(w), w))
+        return behind.pop() + _one_of(ways)
+    return "(?:" + "|".join(b + _one_of(alts) for b, alts in pieces) + ")"
+
+
+def first_char_opener(pattern: str, first: frozenset | None, at_word: bool) -> str | None:
+    """For a pattern whose openings cannot be read (``[A-ZĐ]{2,6}\\s+\\d+``):
+    its first characters (``literals.starters``), followed as its follow set
+    says when they are all letters (each a word's start) or all digits."""
+    found = starters(first, at_word) if first else None
+    if found is None:
+        return None
+    tree = _parse(pattern)
+    try:
+        told = (follow_items(list(tree), False) if tree is not None else None) or {}
+    except RecursionError:
+        told = {}
+    chars = [c for c in first if c != DIGIT]
+    if chars and all(c.isalpha() for c in chars) and DIGIT not in first:
+        return found.pattern + _followed(told.get(LETTER), False)
+    if not chars:
+        return found.pattern + _followed(told.get(DIGIT), True)
+    return found.pattern
+
+
+def _one_of(ways: list[str]) -> str:
+    """Alternatives as one ``re`` group (a class when each is one character:
+    ``re`` then skips ahead to them fast)."""
+    if all(len(w) == 1 or w == r"\d" for w in ways):
+        return "[" + "".join(ways) + "]"
+    return "(?:" + "|".join(ways) + ")"
+
+
+def _alternatives(strings, told: dict) -> list[str]:
+    """The openings, each as ``re``: a run of digits or a word it opens,
+    followed as the follow set ``told`` says (one lookahead for all the
+    words, one for all the runs of digits)."""
     digit, word = _followed(told.get(DIGIT), True), _followed(told.get(LETTER), False)
-    return re.compile((behind.pop() if len(behind) == 1 else "") + _alternatives(_shortest(found), digit, word))
-
-
-def _alternatives(strings, digit: str = "", word: str = "") -> str:
-    """The openings as one ``re`` group (a class when each is one character:
-    ``re`` then skips ahead to them fast); ``digit``, ``word``: what must
-    follow an opening digit, an opening word."""
-    if not digit and not word and all(len(s) == 1 or s == DIGIT for s in strings) and LETTER not in strings:
-        return "[" + "".join(r"\d" if s == DIGIT else re.escape(s) for s in sorted(strings)) + "]"
-    return "(?:" + "|".join(
-        r"\d" + digit if s == DIGIT else _ANY_LETTER if s == LETTER else
-        re.escape(s) + (word if s.isalpha() else "")     # (a letter to regex may be no word to isalpha)
-        for s in sorted(strings, key=lambda s: (-len(s), s))) + ")"
+    straight = (told.get(DIGIT) or (None, frozenset()))[1]
+    out, words, digits = [], [], []
+    for s in sorted(strings, key=lambda s: (-len(s), s)):
+        if s == DIGIT:
+            digits.append(r"\d")
+        elif s == LETTER:
+            out.append(_ANY_LETTER)          # (a letter to regex may be no letter to isalpha)
+        elif s.isalpha():
+            words.append(re.escape(s))
+        elif s[0].isdecimal() and all(c.isdecimal() or c in DIGIT_RUN for c in s) and \
+                not straight & {DIGIT if c.isdecimal() else c for c in s[1:]}:
+            digits.append(re.escape(s))      # digits the run goes on past
+        else:
+            out.append(re.escape(s))
+    for group, ahead in ((words, word), (digits, digit)):
+        if group:
+            out.append((group[0] if len(group) == 1 else "(?:" + "|".join(group) + ")") + ahead)
+    return out
 
 
 _RUN = "[" + "".join(re.escape(c) for c in sorted(DIGIT_RUN) if not c.isdecimal()) + r"\d]"

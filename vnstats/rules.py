@@ -33,6 +33,7 @@ from .normalize import Normalizer
 from .anchors import anchor, needs_digits, translate
 from .follow import follow
 from .literals import first_chars, required, required_before, required_on_line, starts_at_word
+from .openings import first_char_opener, opener_source
 from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
 
@@ -114,10 +115,12 @@ class Rule:
     first: frozenset | None = None
     # True when every match starts a word (``literals.starts_at_word``)
     at_word: bool = False
-    # what may follow the number (or word) a match starts with, by its kind
-    # (``follow.follow``), or None; for rules anchored on numbers, and for
-    # not-a-figure rules (their openers: ``openings.opener``)
+    # what may follow the number a match starts with, by the kind of number
+    # (``follow.follow``), or None
     follow: dict | None = None
+    # for a not-a-figure rule: a ``re`` pattern over the case-folded text that
+    # finds every place a match may start (``openings``), or None
+    opener: str | None = None
 
     @property
     def where(self) -> str:
@@ -235,8 +238,10 @@ class RuleSet:
                 rule.before = required_before(rule.compiled.pattern)
                 if rule.needs is None and rule.before is None:
                     rule.around = required_on_line(rule.compiled.pattern)
-            if rule.anchored or rule.exclude:
                 rule.follow = follow(rule.compiled.pattern, rule.marked)
+            if rule.exclude:
+                rule.opener = opener_source(rule.compiled.pattern) or \
+                    first_char_opener(rule.compiled.pattern, rule.first, rule.at_word)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
 

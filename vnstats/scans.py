@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import regex
 
-from .follow import DIGIT, LETTER, follow
+from .follow import DIGIT, LETTER
 from .literals import EDGE, required
-from .openings import opener, openings
+from .openings import opener_source, openings
 from .tries import trie_regex
 
 
@@ -73,10 +73,10 @@ def gate_of_alternatives(rules, lead: str, core: str, prepare) -> str | None:
     ways = [regex.escape(s) for s in sorted(opening - {_MARKER}, key=lambda s: (-len(s), s))]
     for name in names.group(1).split("|"):
         source = prepare(rules.expand(name))
-        found = opener(source, follow(source, False))
+        found = opener_source(source)
         if found is None:
             return None
-        ways.append("(?:" + found.pattern + ")")
+        ways.append("(?:" + found + ")")
     return "|".join(ways)
 
 
