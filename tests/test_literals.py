@@ -151,8 +151,7 @@ def test_the_prefilter_changes_no_figure(monkeypatch, extractor, sample_texts):
     for name in ("required", "required_before", "required_on_line", "first_chars"):
         monkeypatch.setattr(rules_module, name, lambda pattern, *rest: None)
     monkeypatch.setattr(rules_module, "follow", lambda pattern, marked: None)
-    monkeypatch.setattr(rules_module, "opener_source", lambda pattern: None)
-    monkeypatch.setattr(rules_module, "first_char_opener", lambda pattern, first, at_word: None)
+    monkeypatch.setattr(rules_module, "openers", lambda pattern, first, at_word: None)
     plain = Extractor()
     assert not plain.finder.starters and extractor.finder.starters
     assert not any(r.needs or r.first or r.before or r.around or r.follow for r in plain.rules.rules)

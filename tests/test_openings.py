@@ -1,7 +1,7 @@
 """Where a not-a-figure rule's match may start (``vnstats.openings``)."""
 
 from vnstats.follow import DIGIT, LETTER
-from vnstats.openings import first_char_opener, opener, openings
+from vnstats.openings import opener, openers, openings
 
 
 def test_the_strings_a_match_opens_with():
@@ -44,20 +44,22 @@ def test_the_opener_says_what_follows_an_opening_number_or_word():
 
 
 def test_an_opener_from_the_first_characters():
-    """A pattern that opens with a class of many letters (an acronym) is told
-    by its first characters and what follows its first word."""
+    """A pattern that opens with a class of many letters (an acronym) is found
+    by its first characters, and checked there for what follows its first word."""
     pattern = r"(?<![^\W\d_])(?-i:[A-ZĐ]{2,6})\s+\d+"
     assert openings(pattern) is None
-    source = first_char_opener(pattern, frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ".lower()), True)
+    scan, check = openers(pattern, frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ".lower()), True)
     import re
-    assert places(re.compile(source), "Theo VN 2020, nhà A là") == [5]
+    text = "Theo VN 2020, nhà A là"
+    assert places(re.compile(scan), text) == [0, 5, 14, 18, 20]      # every word
+    assert [p for p in places(re.compile(scan), text) if re.compile(check).match(text.casefold(), p)] == [5]
 
 
 def test_every_match_starts_where_its_opener_finds_a_place(extractor, sample_reads):
     """On the rule files' examples and real articles, each match of each
     not-a-figure rule starts at a place its opener finds in the folded text."""
     rules = [r for r in extractor.rules.exclusions if r.id in extractor.finder.starters]
-    assert len(rules) > 40
+    assert len(rules) > 40 and len(extractor.finder.checks) > 20
     checked = 0
     for read in sample_reads:
         normalized = read.text
@@ -65,7 +67,11 @@ def test_every_match_starts_where_its_opener_finds_a_place(extractor, sample_rea
         assert len(folded) == len(normalized)
         for rule in rules:
             places = {m.start() for m in extractor.finder.starters[rule.id].finditer(folded)}
+            check = extractor.finder.checks.get(rule.id)
             for m in rule.compiled.finditer(normalized):
                 assert m.start() in places, (rule.id, m.group())
+                line_end = normalized.find("\n", m.start())
+                line_end = len(normalized) if line_end < 0 else line_end
+                assert check is None or check.match(folded, m.start(), line_end), (rule.id, m.group())
                 checked += 1
     assert checked > 500

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from .follow import SIZE
 from .literals import LiteralIndex, Scanner
 from .numbers import NumberParser, ParsedNumber
 from .places import Places
@@ -77,7 +78,9 @@ class CandidateFinder:
         # where each not-a-figure rule's matches may start, found by one scan
         # of the case-folded text (``Rule.opener``, read when the rules were
         # built); tried there, not at every character of their windows
-        self.starters = {r.id: re.compile(r.opener) for r in rules.exclusions if r.opener}
+        self.starters = {r.id: re.compile(r.opener[0]) for r in rules.exclusions if r.opener}
+        # ... and checked there for what follows (``openings.openers``)
+        self.checks = {r.id: re.compile(r.opener[1]) for r in rules.exclusions if r.opener and r.opener[1]}
 
     def index(self, read: ReadText) -> LiteralIndex:
         """The lines of ``read`` that hold each rule's required strings (made once a text)."""
@@ -105,7 +108,8 @@ class CandidateFinder:
                 continue
             starter = self.starters.get(rule.id)
             if starter is not None and folded is not None:
-                matches = self._scan_at(rule, read.text, mine, starter, folded, problems)
+                matches = self._scan_at(rule, read.text, mine, starter, folded, problems,
+                                        self.checks.get(rule.id))
             else:
                 matches = self._scan(rule, read.text, mine, problems)
             spans.extend(m.span() for m in matches)
@@ -202,20 +206,22 @@ class CandidateFinder:
         return found
 
     def _scan_at(self, rule: Rule, text: str, windows: list[tuple[int, int, int]],
-                 starter, folded: str, problems: list) -> list:
+                 starter, folded: str, problems: list, check=None) -> list:
         """What ``_scan`` finds, for a rule whose matches start only where
         ``starter`` finds a place in ``folded`` (the text case-folded, as
-        long as the text): tried there, not at every character."""
+        long as the text) and ``check`` matches there: tried there, not at
+        every character."""
         found = []
         match = timed(rule.compiled.match, self.rules.timeout)
+        told = None if check is None else check.match
         try:
             for start, end, line_end in windows:
                 done = start
-                for place in starter.finditer(folded, start, line_end):
+                for place in starter.finditer(folded, start, min(line_end, end + SIZE)):
                     pos = place.start()
                     if pos >= end:
                         break
-                    if pos < done:
+                    if pos < done or (told is not None and told(folded, pos, line_end) is None):
                         continue
                     m = match(text, pos, line_end)
                     if m is not None:

@@ -52,18 +52,59 @@ def opener(pattern: str):
     return None if source is None else re.compile(source)
 
 
-def opener_source(pattern: str) -> str | None:
-    """A ``re`` pattern over the case-folded text that finds every place a
-    match of ``pattern`` may start, or None. A pattern of alternatives gets
-    the openings of each, with the lookbehinds each starts with and what may
-    follow the run of digits or the word each opens with (its follow set)."""
+def openers(pattern: str, first: frozenset | None = None, at_word: bool = False) -> tuple | None:
+    """``(scan, check)``: a ``re`` pattern over the case-folded text that
+    finds every place a match of ``pattern`` may start (the strings it opens
+    with, after the lookbehind its sides share), and one that, matched at such
+    a place, tells whether what follows there may follow (``opener_source``;
+    None when it tells nothing more). The scan stays plain, as a lookahead
+    tried at every digit of a window costs more than the tries it saves.
+    From the first characters ``first`` (``literals.starters``) when the
+    openings cannot be read; None when neither can."""
+    sides = _sides(pattern)
+    plain = None if sides is None else _plain(sides)
+    if plain is not None:
+        check = opener_source(pattern)
+        return plain, (check if check != plain else None)
+    found = starters(first, at_word) if first else None
+    if found is None:
+        return None
+    return found.pattern, _first_char_check(pattern, first, found.pattern)
+
+
+def _sides(pattern: str) -> list | None:
+    """The alternatives a pattern is made of (itself, if it is not one), parsed."""
     tree = _parse(pattern)
     if tree is None:
         return None
     items = list(tree)
     while len(items) == 1 and items[0][0] is sre.SUBPATTERN and not items[0][1][1] and not items[0][1][2]:
         items = list(items[0][1][-1])
-    sides = [list(b) for b in items[0][1][1]] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
+    return [list(b) for b in items[0][1][1]] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
+
+
+def _plain(sides: list) -> str | None:
+    """The openings of all sides, after the lookbehind they share (none if
+    they differ): a superset, quick to scan for."""
+    found, behind = set(), set()
+    for side in sides:
+        side_found = _openings(side)
+        if side_found is None:
+            return None
+        found |= side_found
+        behind.add(_lookbehind(side))
+    ways = _alternatives(_shortest(found), {})
+    return (behind.pop() if len(behind) == 1 else "") + _one_of(ways)
+
+
+def opener_source(pattern: str) -> str | None:
+    """A ``re`` pattern over the case-folded text that finds every place a
+    match of ``pattern`` may start, or None. A pattern of alternatives gets
+    the openings of each, with the lookbehinds each starts with and what may
+    follow the run of digits or the word each opens with (its follow set)."""
+    sides = _sides(pattern)
+    if sides is None:
+        return None
     pieces = []
     for side in sides:
         found = _openings(side)
@@ -81,13 +122,10 @@ def opener_source(pattern: str) -> str | None:
     return "(?:" + "|".join(b + _one_of(alts) for b, alts in pieces) + ")"
 
 
-def first_char_opener(pattern: str, first: frozenset | None, at_word: bool) -> str | None:
-    """For a pattern whose openings cannot be read (``[A-ZĐ]{2,6}\\s+\\d+``):
-    its first characters (``literals.starters``), followed as its follow set
-    says when they are all letters (each a word's start) or all digits."""
-    found = starters(first, at_word) if first else None
-    if found is None:
-        return None
+def _first_char_check(pattern: str, first: frozenset, scan: str) -> str | None:
+    """For a pattern whose openings cannot be read (``[A-ZĐ]{2,6}\\s+\\d+``),
+    found by its first characters (``scan``): what its follow set says may
+    follow, when they are all letters (each a word's start) or all digits."""
     tree = _parse(pattern)
     try:
         told = (follow_items(list(tree), False) if tree is not None else None) or {}
@@ -95,10 +133,12 @@ def first_char_opener(pattern: str, first: frozenset | None, at_word: bool) -> s
         told = {}
     chars = [c for c in first if c != DIGIT]
     if chars and all(c.isalpha() for c in chars) and DIGIT not in first:
-        return found.pattern + _followed(told.get(LETTER), False)
-    if not chars:
-        return found.pattern + _followed(told.get(DIGIT), True)
-    return found.pattern
+        ahead = _followed(told.get(LETTER), False)
+    elif not chars:
+        ahead = _followed(told.get(DIGIT), True)
+    else:
+        ahead = ""
+    return scan + ahead if ahead else None
 
 
 def _one_of(ways: list[str]) -> str:

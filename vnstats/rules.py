@@ -33,7 +33,7 @@ from .normalize import Normalizer
 from .anchors import anchor, needs_digits, translate
 from .follow import follow
 from .literals import first_chars, required, required_before, required_on_line, starts_at_word
-from .openings import first_char_opener, opener_source
+from .openings import openers
 from .reader import MARK_BLOCKS
 from .tries import fold, trie_regex
 
@@ -118,9 +118,10 @@ class Rule:
     # what may follow the number a match starts with, by the kind of number
     # (``follow.follow``), or None
     follow: dict | None = None
-    # for a not-a-figure rule: a ``re`` pattern over the case-folded text that
-    # finds every place a match may start (``openings``), or None
-    opener: str | None = None
+    # for a not-a-figure rule: ``re`` patterns over the case-folded text, one
+    # that finds every place a match may start, one that tells there whether
+    # what follows may follow (or None) (``openings.openers``); or None
+    opener: tuple | None = None
 
     @property
     def where(self) -> str:
@@ -240,8 +241,7 @@ class RuleSet:
                     rule.around = required_on_line(rule.compiled.pattern)
                 rule.follow = follow(rule.compiled.pattern, rule.marked)
             if rule.exclude:
-                rule.opener = opener_source(rule.compiled.pattern) or \
-                    first_char_opener(rule.compiled.pattern, rule.first, rule.at_word)
+                rule.opener = openers(rule.compiled.pattern, rule.first, rule.at_word)
             (rs.exclusions if rule.exclude else rs.rules).append(rule)
         return rs
 
