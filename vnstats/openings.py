@@ -9,11 +9,13 @@ pattern's own leading lookbehind when it is a plain class (``(?<![\\d.,])``).
 The engine tries the rule only where the opener finds a place: exact, since
 no match starts anywhere else.
 
-Where a match opens with a digit, the opener also says what may follow that
-digit's run (the rule's follow set, ``follow.follow``): a date rule that needs
-``/`` after its day is not tried at ``5 người``. That costs the scan next to
-nothing, where telling it place by place in Python would cost more than the
-tries it saves.
+Where a match opens with a run of digits or a word, what may follow that run
+(the follow set of each side of the pattern, ``follow.follow``) is checked at
+each place the scan finds, with one more ``re`` match (``openers``: scan and
+check): a date rule that needs ``/`` after its day is not tried at ``5 người``.
+The check stays out of the scan, where its lookaheads would run at every digit
+of every window; and out of Python, where reading each place would cost more
+than the tries it saves.
 """
 from __future__ import annotations
 
