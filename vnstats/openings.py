@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .follow import DIGIT, DIGIT_RUN, END, LETTER, Unknown, _Reader, _shortest, follow_items
+from .follow import DIGIT, DIGIT_RUN, END, LETTER, Unknown, _Reader, _shortest, follow, follow_items
 from .literals import LATIN_LETTERS, PROPERTY, _is_edge, _parse, sre, starters
 
 # any letter to the regex module (a combining mark too), in ``re``: a superset
@@ -66,7 +66,7 @@ def openers(pattern: str, first: frozenset | None = None, at_word: bool = False)
     sides = _sides(pattern)
     plain = None if sides is None else _plain(sides)
     if plain is not None:
-        check = opener_source(pattern)
+        check = _checked(sides)
         return plain, (check if check != plain else None)
     found = starters(first, at_word) if first else None
     if found is None:
@@ -105,17 +105,17 @@ def opener_source(pattern: str) -> str | None:
     the openings of each, with the lookbehinds each starts with and what may
     follow the run of digits or the word each opens with (its follow set)."""
     sides = _sides(pattern)
-    if sides is None:
-        return None
+    return None if sides is None else _checked(sides)
+
+
+def _checked(sides: list) -> str | None:
+    """``opener_source`` of a pattern's sides (``_sides``)."""
     pieces = []
     for side in sides:
         found = _openings(side)
         if found is None:
             return None
-        try:
-            told = follow_items(side, False) or {}
-        except RecursionError:
-            told = {}
+        told = follow_items(side, False) or {}
         pieces.append((_lookbehind(side), _alternatives(_shortest(found), told)))
     behind = {b for b, _ in pieces}
     if len(behind) == 1:           # the lookbehind all sides share, then their openings
@@ -128,11 +128,7 @@ def _first_char_check(pattern: str, first: frozenset, scan: str) -> str | None:
     """For a pattern whose openings cannot be read (``[A-ZĐ]{2,6}\\s+\\d+``),
     found by its first characters (``scan``): what its follow set says may
     follow, when they are all letters (each a word's start) or all digits."""
-    tree = _parse(pattern)
-    try:
-        told = (follow_items(list(tree), False) if tree is not None else None) or {}
-    except RecursionError:
-        told = {}
+    told = follow(pattern, False) or {}
     chars = [c for c in first if c != DIGIT]
     if chars and all(c.isalpha() for c in chars) and DIGIT not in first:
         ahead = _followed(told.get(LETTER), False)

@@ -10,6 +10,8 @@ holds (``literals.required``).
 """
 from __future__ import annotations
 
+import re
+
 import regex
 
 from .follow import DIGIT, LETTER
@@ -70,7 +72,7 @@ def gate_of_alternatives(rules, lead: str, core: str, prepare) -> str | None:
     opening = openings(prepare(rules.expand("(?:{%s})" % lead)) + _MARKER)
     if opening is None or any(s in (DIGIT, LETTER) for s in opening):
         return None
-    ways = [regex.escape(s) for s in sorted(opening - {_MARKER}, key=lambda s: (-len(s), s))]
+    ways = [re.escape(s) for s in sorted(opening - {_MARKER}, key=lambda s: (-len(s), s))]
     for name in names.group(1).split("|"):
         source = prepare(rules.expand(name))
         found = opener_source(source)
